@@ -1,0 +1,289 @@
+package io.sysmonstm.relay;
+
+import io.sysmonstm.config.Settings;
+import io.sysmonstm.config.StartupException;
+import io.sysmonstm.relay.health.DependencyStatus;
+import io.sysmonstm.relay.health.HealthApi;
+import io.sysmonstm.relay.hosts.HostsApi;
+import io.sysmonstm.relay.hosts.HostsReader;
+import io.sysmonstm.relay.http.RelayVerticle;
+import io.sysmonstm.relay.live.LiveFeed;
+import io.sysmonstm.relay.live.RedisSubscriber;
+import io.sysmonstm.relay.metrics.RelayMetrics;
+import io.sysmonstm.relay.series.SeriesApi;
+import io.sysmonstm.relay.series.SeriesReader;
+import io.sysmonstm.sql.Migrations;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgException;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.ProtocolVersion;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.Request;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import java.net.BindException;
+import java.time.Clock;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running relay: one Vert.x instance with a PostgreSQL pool, a Redis client, the Redis
+ * subscription and the HTTP server. {@link #start} returns once it listens; {@link #close} stops
+ * it.
+ */
+public final class RelayServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(RelayServer.class);
+
+  /** How long start waits for Redis and PostgreSQL to answer before giving up. */
+  static final long DEPENDENCY_WAIT_MS = 8_000;
+
+  private static final int CONNECT_TIMEOUT_MS = 5_000;
+  private static final int MAX_WEBSOCKET_CLIENTS = 10_000;
+
+  private final Vertx vertx;
+  private final int port;
+  private final CountDownLatch closed = new CountDownLatch(1);
+
+  private RelayServer(Vertx vertx, int port) {
+    this.vertx = vertx;
+    this.port = port;
+  }
+
+  /**
+   * Checks Redis and PostgreSQL, applies the migrations (when {@code --migrate}), subscribes to the
+   * live channels and listens.
+   *
+   * @throws StartupException one line naming the setting that fixes it: the port is in use, or
+   *     Redis or PostgreSQL cannot be reached
+   */
+  public static RelayServer start(RelayConfig cfg) {
+    Vertx vertx = Vertx.vertx();
+    try {
+      Pool pg =
+          PgBuilder.pool()
+              .with(new PoolOptions().setMaxSize(4).setMaxWaitQueueSize(256))
+              .with(new NetClientOptions().setConnectTimeout(CONNECT_TIMEOUT_MS))
+              .connectingTo(cfg.pgConnectOptions())
+              .using(vertx)
+              .build();
+      RedisOptions redisOptions =
+          new RedisOptions()
+              .setConnectionString(cfg.redisUrl().toString())
+              .setPreferredProtocolVersion(ProtocolVersion.RESP2)
+              .setMaxPoolSize(8)
+              .setMaxPoolWaiting(256)
+              .setNetClientOptions(
+                  new NetClientOptions()
+                      .setConnectTimeout(CONNECT_TIMEOUT_MS)
+                      .setTcpKeepAlive(true)
+                      .setTcpNoDelay(true));
+      Redis redis = Redis.createClient(vertx, redisOptions);
+
+      checkDependencies(cfg, redis, pg);
+      if (cfg.migrate()) {
+        migrate(cfg);
+      }
+
+      DependencyStatus redisStatus = new DependencyStatus("Redis");
+      DependencyStatus pgStatus = new DependencyStatus("PostgreSQL");
+      RelayMetrics metrics = new RelayMetrics();
+      LiveFeed live = new LiveFeed(metrics, MAX_WEBSOCKET_CLIENTS);
+      RedisSubscriber subscriber =
+          new RedisSubscriber(vertx, redisOptions, cfg.redisUrlForLog(), live::broadcast);
+      metrics.webSocketClients(live::clientCount);
+      metrics.subscriptionUp(subscriber::isSubscribed);
+      Clock clock = Clock.systemUTC();
+      RelayVerticle verticle =
+          new RelayVerticle(
+              new RelayVerticle.Parts(
+                  cfg.bind(),
+                  cfg.port(),
+                  new HostsApi(
+                      new HostsReader(redis, pg, redisStatus, pgStatus, cfg.staleAfter(), clock)),
+                  new SeriesApi(new SeriesReader(pg, pgStatus), clock),
+                  new HealthApi(redis, pg, redisStatus, pgStatus),
+                  live,
+                  subscriber,
+                  metrics));
+      try {
+        await(vertx.deployVerticle(verticle), DEPENDENCY_WAIT_MS + 2_000);
+      } catch (ExecutionException | TimeoutException e) {
+        throw listenFailure(cfg, e instanceof ExecutionException ? e.getCause() : e);
+      }
+      return new RelayServer(vertx, verticle.actualPort());
+    } catch (RuntimeException e) {
+      closeQuietly(vertx);
+      throw e;
+    }
+  }
+
+  /** The port the relay listens on (the real one when {@code --port 0}). */
+  public int port() {
+    return port;
+  }
+
+  /** Blocks until {@link #close} (e.g. from a shutdown hook). */
+  public void awaitTermination() throws InterruptedException {
+    closed.await();
+  }
+
+  @Override
+  public void close() {
+    if (closed.getCount() == 0) {
+      return;
+    }
+    LOG.info("Stopping relay on port {}", port);
+    closeQuietly(vertx);
+    closed.countDown();
+  }
+
+  private static void closeQuietly(Vertx vertx) {
+    try {
+      await(vertx.close(), 10_000);
+    } catch (ExecutionException | TimeoutException e) {
+      LOG.warn("Vert.x did not close cleanly ({}); exiting anyway", e.toString());
+    }
+  }
+
+  private static void checkDependencies(RelayConfig cfg, Redis redis, Pool pg) {
+    Future<?> ping = redis.send(Request.cmd(Command.PING));
+    Future<?> select = pg.query("SELECT 1").execute();
+    Future<?> both = Future.join(ping, select);
+    try {
+      await(both, DEPENDENCY_WAIT_MS);
+    } catch (ExecutionException | TimeoutException e) {
+      // reported below, per dependency
+    }
+    if (!ping.succeeded()) {
+      throw new StartupException(
+          "cannot reach Redis at "
+              + cfg.redisUrlForLog()
+              + " ("
+              + reason(ping)
+              + "); check "
+              + flag("redis-url"),
+          ping.cause());
+    }
+    if (!select.succeeded()) {
+      String fix =
+          select.cause() instanceof PgException p
+                  && p.getSqlState() != null
+                  && p.getSqlState().startsWith("28")
+              ? flag("jdbc-user") + " and " + flag("jdbc-password")
+              : flag("jdbc-url");
+      throw new StartupException(
+          "cannot reach PostgreSQL at "
+              + cfg.jdbcUrlForLog()
+              + " ("
+              + reason(select)
+              + "); check "
+              + fix,
+          select.cause());
+    }
+    LOG.info("Redis at {} and PostgreSQL at {} answer", cfg.redisUrlForLog(), cfg.jdbcUrlForLog());
+  }
+
+  private static void migrate(RelayConfig cfg) {
+    try {
+      Migrations.apply(cfg.jdbcUrl(), cfg.jdbcUser(), cfg.jdbcPassword());
+    } catch (RuntimeException e) {
+      throw new StartupException(
+          "applying the database migrations to "
+              + cfg.jdbcUrlForLog()
+              + " failed ("
+              + DependencyStatus.describe(e)
+              + "); check "
+              + flag("jdbc-url")
+              + " or start with --migrate false",
+          e);
+    }
+  }
+
+  private static StartupException listenFailure(RelayConfig cfg, Throwable e) {
+    if (isAddressInUse(e)) {
+      return new StartupException(
+          "port " + cfg.port() + " is in use (set " + flagEnv("port") + " to move it)", e);
+    }
+    if (e instanceof TimeoutException) {
+      return new StartupException(
+          "the relay did not start listening within "
+              + (DEPENDENCY_WAIT_MS + 2_000) / 1000
+              + " s; check "
+              + flag("redis-url"),
+          e);
+    }
+    if (isRedisFailure(e)) {
+      return new StartupException(
+          "cannot subscribe to Redis at "
+              + cfg.redisUrlForLog()
+              + " ("
+              + DependencyStatus.describe(e)
+              + "); check "
+              + flag("redis-url"),
+          e);
+    }
+    return new StartupException(
+        "cannot listen on "
+            + cfg.bind()
+            + ":"
+            + cfg.port()
+            + " ("
+            + DependencyStatus.describe(e)
+            + "); check "
+            + flag("bind")
+            + " and "
+            + flag("port"),
+        e);
+  }
+
+  private static boolean isAddressInUse(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof BindException
+          || (t.getMessage() != null && t.getMessage().contains("Address already in use"))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean isRedisFailure(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t.getClass().getName().startsWith("io.vertx.redis")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String reason(Future<?> f) {
+    return f.cause() == null
+        ? "no answer within " + DEPENDENCY_WAIT_MS / 1000 + " s"
+        : DependencyStatus.describe(f.cause());
+  }
+
+  private static String flag(String name) {
+    return "--" + name + " (" + Settings.envName(name) + ")";
+  }
+
+  private static String flagEnv(String name) {
+    return "--" + name + " / " + Settings.envName(name);
+  }
+
+  private static <T> T await(Future<T> f, long timeoutMs)
+      throws ExecutionException, TimeoutException {
+    try {
+      return f.toCompletionStage().toCompletableFuture().get(timeoutMs, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StartupException("interrupted while starting", e);
+    }
+  }
+}
