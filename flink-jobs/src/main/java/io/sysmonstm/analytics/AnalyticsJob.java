@@ -1,0 +1,331 @@
+package io.sysmonstm.analytics;
+
+import io.sysmonstm.analytics.late.LateSnapshots;
+import io.sysmonstm.analytics.live.NewestSnapshotFilter;
+import io.sysmonstm.analytics.raw.SampleRow;
+import io.sysmonstm.analytics.raw.SnapshotSamples;
+import io.sysmonstm.analytics.rollup.HostRollup;
+import io.sysmonstm.analytics.rollup.HostRow;
+import io.sysmonstm.analytics.rollup.HostRows;
+import io.sysmonstm.analytics.rollup.HourFromMinutes;
+import io.sysmonstm.analytics.rollup.MinuteAggregate;
+import io.sysmonstm.analytics.rollup.RollupRow;
+import io.sysmonstm.analytics.rollup.RollupRows;
+import io.sysmonstm.analytics.rollup.StampBucket;
+import io.sysmonstm.analytics.sink.jdbc.JdbcSinks;
+import io.sysmonstm.analytics.sink.redis.RedisLiveSink;
+import io.sysmonstm.analytics.snapshot.HostSnapshot;
+import io.sysmonstm.analytics.source.EventTime;
+import io.sysmonstm.analytics.source.KafkaSnapshotSource;
+import io.sysmonstm.analytics.startup.DependencyCheck;
+import io.sysmonstm.config.Launcher;
+import io.sysmonstm.config.Settings;
+import io.sysmonstm.sql.Migrations;
+import java.time.Duration;
+import java.util.Objects;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.api.java.functions.KeySelector;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
+import org.apache.flink.util.OutputTag;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Flink job {@code sysmonstm-analytics}. It receives its input and sinks (Kafka, Redis and
+ * PostgreSQL in production, bounded input and collecting sinks in tests); {@link #build} wires the
+ * topology, {@link #main} only reads configuration, checks the dependencies and submits.
+ *
+ * <pre>
+ * snapshots ─┬─ keyBy host ─ live-newest ─────────────────────────────── sink-redis-live
+ *            ├─ raw-samples ──────────────────────────────────────────── sink-samples
+ *            └─ keyBy host ─ rollup-1m (1 min tumbling, allowed lateness)
+ *                              ├─ rollup-1m-rows ─────────────────────── sink-rollup-1m
+ *                              ├─ hosts-rows ─────────────────────────── sink-hosts
+ *                              ├─ late side output ─ late-snapshots ──── sink-late
+ *                              └─ keyBy host ─ rollup-1h ─ rollup-1h-rows ─ sink-rollup-1h
+ * </pre>
+ */
+public final class AnalyticsJob {
+  public static final String NAME = "sysmonstm-analytics";
+
+  /** Snapshots later than the allowed lateness for their minute window. */
+  public static final OutputTag<HostSnapshot> LATE =
+      new OutputTag<>("late-snapshots", TypeInformation.of(HostSnapshot.class));
+
+  private static final Logger LOG = LoggerFactory.getLogger(AnalyticsJob.class);
+  private static final Duration MINUTE = Duration.ofMinutes(1);
+  private static final Duration HOUR = Duration.ofHours(1);
+  private static final Duration STARTUP_CHECK_TIMEOUT = Duration.ofSeconds(10);
+
+  private final SnapshotInput input;
+  private final Sink<HostSnapshot> liveSink;
+  private final Sink<SampleRow> samplesSink;
+  private final Sink<RollupRow> rollup1mSink;
+  private final Sink<RollupRow> rollup1hSink;
+  private final Sink<HostRow> hostsSink;
+  private final Sink<HostSnapshot> lateSink;
+  private final Duration outOfOrderness;
+  private final Duration idleness;
+  private final Duration allowedLateness;
+  private final Duration liveTtl;
+
+  private AnalyticsJob(Builder b) {
+    this.input = Objects.requireNonNull(b.input, "input (source) not set");
+    this.liveSink = Objects.requireNonNull(b.liveSink, "live sink not set");
+    this.samplesSink = Objects.requireNonNull(b.samplesSink, "samples sink not set");
+    this.rollup1mSink = Objects.requireNonNull(b.rollup1mSink, "rollup_1m sink not set");
+    this.rollup1hSink = Objects.requireNonNull(b.rollup1hSink, "rollup_1h sink not set");
+    this.hostsSink = Objects.requireNonNull(b.hostsSink, "hosts sink not set");
+    this.lateSink = b.lateSink != null ? b.lateSink : new DiscardingSink<>();
+    this.outOfOrderness = b.cfg.outOfOrderness();
+    this.idleness = b.cfg.idleness();
+    this.allowedLateness = b.cfg.allowedLateness();
+    this.liveTtl = b.cfg.liveTtl();
+  }
+
+  /** A builder without input or sinks, timing taken from {@code cfg}. */
+  public static Builder builder(JobConfig cfg) {
+    return new Builder(cfg);
+  }
+
+  /**
+   * A builder with the production input and sinks (Kafka, Redis, PostgreSQL) from {@code cfg}; any
+   * of them can still be replaced, e.g. a bounded Kafka source in tests.
+   */
+  public static Builder productionBuilder(JobConfig cfg) {
+    return builder(cfg)
+        .source(KafkaSnapshotSource.create(cfg))
+        .liveSink(new RedisLiveSink(cfg.redisUrl(), cfg.liveTtl()))
+        .samplesSink(JdbcSinks.samples(cfg))
+        .rollup1mSink(JdbcSinks.rollup1m(cfg))
+        .rollup1hSink(JdbcSinks.rollup1h(cfg))
+        .hostsSink(JdbcSinks.hosts(cfg));
+  }
+
+  /** The job as it runs in production: Kafka in, Redis and PostgreSQL out. */
+  public static AnalyticsJob fromConfig(JobConfig cfg) {
+    return productionBuilder(cfg).build();
+  }
+
+  /** Wires the topology into {@code env}. */
+  public void build(StreamExecutionEnvironment env) {
+    DataStream<HostSnapshot> snapshots =
+        input.open(env, EventTime.watermarks(outOfOrderness, idleness));
+
+    // (a) live: newest snapshot per host to Redis at once, no window
+    snapshots
+        .keyBy(new SnapshotHost())
+        .process(new NewestSnapshotFilter(liveTtl))
+        .name("live-newest")
+        .uid("live-newest")
+        .sinkTo(liveSink)
+        .name("sink-redis-live")
+        .uid("sink-redis-live");
+
+    // (b) raw: every sample to `samples`
+    snapshots
+        .flatMap(new SnapshotSamples())
+        .name("raw-samples")
+        .uid("raw-samples")
+        .sinkTo(samplesSink)
+        .name("sink-samples")
+        .uid("sink-samples");
+
+    // (c) rollups: per host, one accumulator per series; the hour is built from the minutes
+    SingleOutputStreamOperator<HostRollup> minutes =
+        snapshots
+            .keyBy(new SnapshotHost())
+            .window(TumblingEventTimeWindows.of(MINUTE))
+            .allowedLateness(allowedLateness)
+            .sideOutputLateData(LATE)
+            .aggregate(new MinuteAggregate(), new StampBucket())
+            .name("rollup-1m")
+            .uid("rollup-1m");
+
+    minutes
+        .getSideOutput(LATE)
+        .process(new LateSnapshots())
+        .name("late-snapshots")
+        .uid("late-snapshots")
+        .sinkTo(lateSink)
+        .name("sink-late")
+        .uid("sink-late");
+
+    minutes
+        .flatMap(new RollupRows())
+        .name("rollup-1m-rows")
+        .uid("rollup-1m-rows")
+        .sinkTo(rollup1mSink)
+        .name("sink-rollup-1m")
+        .uid("sink-rollup-1m");
+
+    minutes
+        .map(new HostRows())
+        .name("hosts-rows")
+        .uid("hosts-rows")
+        .sinkTo(hostsSink)
+        .name("sink-hosts")
+        .uid("sink-hosts");
+
+    minutes
+        .keyBy(new RollupHost())
+        .window(TumblingEventTimeWindows.of(HOUR))
+        .allowedLateness(allowedLateness)
+        .process(new HourFromMinutes())
+        .name("rollup-1h")
+        .uid("rollup-1h")
+        .flatMap(new RollupRows())
+        .name("rollup-1h-rows")
+        .uid("rollup-1h-rows")
+        .sinkTo(rollup1hSink)
+        .name("sink-rollup-1h")
+        .uid("sink-rollup-1h");
+  }
+
+  /**
+   * Applies the runtime settings of {@code cfg}: exactly-once checkpoints at the configured
+   * interval, the state backend (RocksDB with incremental checkpoints, or heap), the checkpoint
+   * directory, no Kryo fallback for state types, and the parallelism.
+   */
+  public static void configure(StreamExecutionEnvironment env, JobConfig cfg) {
+    Configuration conf = new Configuration();
+    conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, cfg.checkpointInterval());
+    conf.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
+    conf.set(StateBackendOptions.STATE_BACKEND, cfg.stateBackend().flinkName());
+    conf.set(
+        CheckpointingOptions.INCREMENTAL_CHECKPOINTS,
+        cfg.stateBackend() == JobConfig.StateBackend.ROCKSDB);
+    cfg.checkpointDir()
+        .ifPresent(
+            dir -> {
+              conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, dir);
+              conf.set(
+                  CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+                  ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+            });
+    conf.set(PipelineOptions.GENERIC_TYPES, false);
+    env.configure(conf);
+    cfg.parallelism().ifPresent(env::setParallelism);
+  }
+
+  public static void main(String[] args) throws Exception {
+    Launcher.run(
+        "analytics",
+        () -> {
+          Settings s = Settings.parse(args, System.getenv());
+          JobConfig cfg = JobConfig.from(s);
+          s.rejectUnknown();
+          LOG.info("Starting {} with {}", NAME, s.describe());
+          DependencyCheck.all(cfg, STARTUP_CHECK_TIMEOUT);
+          if (cfg.migrate()) {
+            Migrations.apply(cfg.jdbcUrl(), cfg.jdbcUser(), cfg.jdbcPassword());
+          }
+          StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+          configure(env, cfg);
+          fromConfig(cfg).build(env);
+          LOG.info("Submitting {}; it runs until cancelled", NAME);
+          env.execute(NAME);
+        });
+  }
+
+  /** Builds an {@link AnalyticsJob}. */
+  public static final class Builder {
+    private final JobConfig cfg;
+    private SnapshotInput input;
+    private Sink<HostSnapshot> liveSink;
+    private Sink<SampleRow> samplesSink;
+    private Sink<RollupRow> rollup1mSink;
+    private Sink<RollupRow> rollup1hSink;
+    private Sink<HostRow> hostsSink;
+    private Sink<HostSnapshot> lateSink;
+
+    private Builder(JobConfig cfg) {
+      this.cfg = Objects.requireNonNull(cfg, "cfg");
+    }
+
+    /** Reads snapshots from {@code source} (watermarks applied in the source). */
+    public Builder source(Source<HostSnapshot, ?, ?> source) {
+      return input(SnapshotInput.of(source));
+    }
+
+    /**
+     * Reads snapshots from an input that builds its own stream (e.g. a source at parallelism 1).
+     */
+    public Builder input(SnapshotInput input) {
+      this.input = Objects.requireNonNull(input, "input");
+      return this;
+    }
+
+    /** Live values (newest snapshot per host). */
+    public Builder liveSink(Sink<HostSnapshot> sink) {
+      this.liveSink = sink;
+      return this;
+    }
+
+    /** Raw sample rows. */
+    public Builder samplesSink(Sink<SampleRow> sink) {
+      this.samplesSink = sink;
+      return this;
+    }
+
+    /** 1-minute rollup rows. */
+    public Builder rollup1mSink(Sink<RollupRow> sink) {
+      this.rollup1mSink = sink;
+      return this;
+    }
+
+    /** 1-hour rollup rows. */
+    public Builder rollup1hSink(Sink<RollupRow> sink) {
+      this.rollup1hSink = sink;
+      return this;
+    }
+
+    /** Host rows. */
+    public Builder hostsSink(Sink<HostRow> sink) {
+      this.hostsSink = sink;
+      return this;
+    }
+
+    /** Snapshots beyond the allowed lateness (counted; discarded when not set). */
+    public Builder lateSink(Sink<HostSnapshot> sink) {
+      this.lateSink = sink;
+      return this;
+    }
+
+    public AnalyticsJob build() {
+      return new AnalyticsJob(this);
+    }
+  }
+
+  /** Keys snapshots by host. */
+  static final class SnapshotHost implements KeySelector<HostSnapshot, String> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public String getKey(HostSnapshot s) {
+      return s.hostId();
+    }
+  }
+
+  /** Keys host buckets by host. */
+  static final class RollupHost implements KeySelector<HostRollup, String> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public String getKey(HostRollup r) {
+      return r.hostId();
+    }
+  }
+}

@@ -1,0 +1,60 @@
+package io.sysmonstm.analytics.rollup;
+
+import io.sysmonstm.analytics.snapshot.HostFacts;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/** Merges a host's smaller buckets into a bigger one (minutes into an hour). */
+public final class BucketMerge {
+
+  private BucketMerge() {}
+
+  /**
+   * The newest emission of each bucket, given emissions in arrival order: a later emission of the
+   * same bucket replaces an earlier one (a window fired again holds everything the first firing
+   * held, plus the late data).
+   */
+  public static Collection<HostRollup> newestPerBucket(Iterable<HostRollup> inArrivalOrder) {
+    Map<Long, HostRollup> newest = new LinkedHashMap<>();
+    for (HostRollup r : inArrivalOrder) {
+      newest.put(r.bucketStartMs(), r);
+    }
+    return newest.values();
+  }
+
+  /**
+   * Merges {@code parts} (distinct buckets of one host) into one bucket starting at {@code
+   * bucketStartMs}; empty when there are none.
+   */
+  public static Optional<HostRollup> merge(long bucketStartMs, Collection<HostRollup> parts) {
+    HostRollup newest = null;
+    long firstSeen = Long.MAX_VALUE;
+    Map<String, SeriesRollup> series = new TreeMap<>();
+    for (HostRollup part : parts) {
+      if (newest == null || part.lastSeenMs() >= newest.lastSeenMs()) {
+        newest = part;
+      }
+      firstSeen = Math.min(firstSeen, part.firstSeenMs());
+      for (SeriesRollup s : part.series()) {
+        series.merge(s.seriesKey(), s, SeriesRollup::merge);
+      }
+    }
+    if (newest == null) {
+      return Optional.empty();
+    }
+    HostFacts facts = newest.facts();
+    return Optional.of(
+        new HostRollup(
+            newest.hostId(),
+            newest.runId(),
+            newest.seq(),
+            facts,
+            bucketStartMs,
+            firstSeen,
+            newest.lastSeenMs(),
+            series.values().toArray(SeriesRollup[]::new)));
+  }
+}

@@ -1,0 +1,73 @@
+package io.sysmonstm.analytics.sink.redis;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sysmonstm.analytics.snapshot.HostFacts;
+import io.sysmonstm.analytics.snapshot.HostSnapshot;
+import io.sysmonstm.analytics.snapshot.Sample;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The Redis contract for live values (read by the relay): the host hash, the hosts index and the
+ * message published on {@code sysmonstm:live}.
+ */
+public final class LiveValues {
+  /** Channel of live host messages. */
+  public static final String CHANNEL = "sysmonstm:live";
+
+  /** Sorted set of host ids scored by last seen (epoch ms). */
+  public static final String HOSTS = "sysmonstm:hosts";
+
+  private static final String HOST_PREFIX = "sysmonstm:host:";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private LiveValues() {}
+
+  /** Key of a host's hash. */
+  public static String hostKey(String hostId) {
+    return HOST_PREFIX + hostId;
+  }
+
+  /**
+   * The hash fields of a snapshot: the host facts, {@code last_seen} and one field per series key
+   * with the value as a decimal string.
+   */
+  public static Map<String, String> hashFields(HostSnapshot s) {
+    HostFacts f = s.facts();
+    Map<String, String> fields = new LinkedHashMap<>(8 + s.samples().length * 2);
+    fields.put("host_id", s.hostId());
+    fields.put("hostname", f.hostname());
+    fields.put("os", f.os());
+    fields.put("cores", Integer.toString(f.cores()));
+    fields.put("memory_total_bytes", Long.toString(f.memoryTotalBytes()));
+    fields.put("last_seen", Long.toString(s.timestampMs()));
+    for (Sample sample : s.samples()) {
+      fields.put(sample.seriesKey(), Double.toString(sample.value()));
+    }
+    return fields;
+  }
+
+  /** The JSON message published on {@link #CHANNEL} for a snapshot. */
+  public static String message(HostSnapshot s) {
+    HostFacts f = s.facts();
+    ObjectNode m = JSON.createObjectNode();
+    m.put("type", "host");
+    m.put("host_id", s.hostId());
+    m.put("hostname", f.hostname());
+    m.put("os", f.os());
+    m.put("cores", f.cores());
+    m.put("memory_total_bytes", f.memoryTotalBytes());
+    m.put("last_seen", s.timestampMs());
+    ObjectNode values = m.putObject("values");
+    for (Sample sample : s.samples()) {
+      values.put(sample.seriesKey(), sample.value());
+    }
+    try {
+      return JSON.writeValueAsString(m);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("live message cannot be written", e);
+    }
+  }
+}

@@ -1,0 +1,412 @@
+package io.sysmonstm.analytics;
+
+import static io.sysmonstm.analytics.testing.Snapshots.T0;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sysmonstm.analytics.source.KafkaSnapshotSource;
+import io.sysmonstm.analytics.startup.DependencyCheck;
+import io.sysmonstm.config.Settings;
+import io.sysmonstm.config.StartupException;
+import io.sysmonstm.embedded.EmbeddedKafka;
+import io.sysmonstm.embedded.EmbeddedPostgresServer;
+import io.sysmonstm.embedded.EmbeddedRedis;
+import io.sysmonstm.embedded.Ports;
+import io.sysmonstm.proto.v1.HostFacts;
+import io.sysmonstm.proto.v1.MetricBatch;
+import io.sysmonstm.proto.v1.Sample;
+import io.sysmonstm.proto.v1.Snapshot;
+import io.sysmonstm.sql.Migrations;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Queue;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.JedisPubSub;
+
+/**
+ * The job as it runs in production, on a mini-cluster with RocksDB and checkpoints, against a real
+ * Kafka broker, PostgreSQL and Redis; only the Kafka source is made bounded.
+ */
+class AnalyticsJobIT {
+  @RegisterExtension
+  static final MiniClusterExtension FLINK =
+      new MiniClusterExtension(
+          new MiniClusterResourceConfiguration.Builder()
+              .setNumberTaskManagers(1)
+              .setNumberSlotsPerTaskManager(2)
+              .build());
+
+  static final String CPU = "system.cpu.utilization";
+  static final String NET = "system.network.io.rate";
+  static final String NET_ATTRS = "{\"device\":\"eth0\",\"direction\":\"receive\"}";
+
+  static EmbeddedKafka kafka;
+  static EmbeddedPostgresServer postgres;
+  static EmbeddedRedis redis;
+  static String jdbcUrl;
+
+  @TempDir Path checkpoints;
+
+  @BeforeAll
+  static void startServers() throws Exception {
+    kafka = EmbeddedKafka.start();
+    postgres = EmbeddedPostgresServer.start();
+    redis = EmbeddedRedis.start();
+    jdbcUrl = postgres.createDatabase("sysmonstm", "sysmonstm", "sysmonstm");
+    Migrations.apply(jdbcUrl, "sysmonstm", "sysmonstm");
+  }
+
+  @AfterAll
+  static void stopServers() throws Exception {
+    if (redis != null) {
+      redis.close();
+    }
+    if (postgres != null) {
+      postgres.close();
+    }
+    if (kafka != null) {
+      kafka.close();
+    }
+  }
+
+  static Instant sec(int s) {
+    return T0.plusSeconds(s);
+  }
+
+  static MetricBatch batch(String host, long seq, Snapshot... snapshots) {
+    return MetricBatch.newBuilder()
+        .setHostId(host)
+        .setRunId("run-" + host)
+        .setSeq(seq)
+        .setFacts(
+            HostFacts.newBuilder()
+                .setHostname(host + ".example")
+                .setOs("Debian GNU/Linux 12")
+                .setCores(4)
+                .setMemoryTotalBytes(8_000_000_000L)
+                .setCollectorVersion("0.1.0"))
+        .addAllSnapshots(List.of(snapshots))
+        .build();
+  }
+
+  static Snapshot snapshot(Instant at, Sample... samples) {
+    return Snapshot.newBuilder()
+        .setTimestampMs(at.toEpochMilli())
+        .addAllSamples(List.of(samples))
+        .build();
+  }
+
+  static Sample cpu(double v) {
+    return Sample.newBuilder().setMetric(CPU).setValue(v).build();
+  }
+
+  static Sample net(double v) {
+    return Sample.newBuilder()
+        .setMetric(NET)
+        .putAttributes("direction", "receive")
+        .putAttributes("device", "eth0")
+        .setValue(v)
+        .build();
+  }
+
+  JobConfig config(String topic, String... more) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--kafka-bootstrap",
+                kafka.bootstrapServers(),
+                "--samples-topic",
+                topic,
+                "--group-id",
+                "it-" + topic,
+                "--starting-offsets",
+                "earliest",
+                "--jdbc-url",
+                jdbcUrl,
+                "--redis-url",
+                redis.url(),
+                "--checkpoint-interval",
+                "1s",
+                "--checkpoint-dir",
+                checkpoints.toUri().toString(),
+                "--state-backend",
+                "rocksdb",
+                "--parallelism",
+                "2"));
+    args.addAll(List.of(more));
+    return JobConfig.from(Settings.parse(args.toArray(String[]::new), Map.of()));
+  }
+
+  void produce(String topic, List<MetricBatch> batches, byte[] garbage) throws Exception {
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    try (var producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
+      producer.send(new ProducerRecord<>(topic, "web-1", garbage)).get();
+      for (MetricBatch b : batches) {
+        producer.send(new ProducerRecord<>(topic, b.getHostId(), b.toByteArray())).get();
+      }
+    }
+  }
+
+  @Test
+  void writesRollupsSamplesHostsAndLiveValuesFromKafka() throws Exception {
+    String topic = "samples-" + UUID.randomUUID();
+    kafka.createTopic(topic, 2);
+    produce(
+        topic,
+        List.of(
+            batch(
+                "web-1",
+                1,
+                snapshot(sec(10), cpu(0.2), net(1000)),
+                snapshot(sec(40), cpu(0.4), net(3000))),
+            batch("web-2", 1, snapshot(sec(20), cpu(0.5))),
+            batch("web-1", 2, snapshot(sec(70), cpu(0.6)))),
+        "not a MetricBatch".getBytes(StandardCharsets.UTF_8));
+    Queue<String> published = new ConcurrentLinkedQueue<>();
+    Subscriber subscriber = Subscriber.start(redis.port(), published);
+
+    try {
+      JobConfig cfg = config(topic);
+      StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+      AnalyticsJob.configure(env, cfg);
+      AnalyticsJob.productionBuilder(cfg)
+          .source(KafkaSnapshotSource.builder(cfg).setBounded(OffsetsInitializer.latest()).build())
+          .build()
+          .build(env);
+      env.execute(AnalyticsJob.NAME);
+
+      await().atMost(Duration.ofSeconds(10)).until(() -> published.size() >= 3);
+    } finally {
+      subscriber.close();
+    }
+
+    try (Connection c = DriverManager.getConnection(jdbcUrl, "sysmonstm", "sysmonstm")) {
+      assertRollup(c, "rollup_1m", "web-1", CPU, "{}", sec(0), 2, 0.6, 0.2, 0.4, 0.4, sec(40));
+      assertRollup(
+          c, "rollup_1m", "web-1", NET, NET_ATTRS, sec(0), 2, 4000, 1000, 3000, 3000, sec(40));
+      assertRollup(c, "rollup_1m", "web-1", CPU, "{}", sec(60), 1, 0.6, 0.6, 0.6, 0.6, sec(70));
+      assertRollup(c, "rollup_1m", "web-2", CPU, "{}", sec(0), 1, 0.5, 0.5, 0.5, 0.5, sec(20));
+      assertThat(count(c, "rollup_1m")).isEqualTo(4);
+
+      assertRollup(c, "rollup_1h", "web-1", CPU, "{}", sec(0), 3, 1.2, 0.2, 0.6, 0.6, sec(70));
+      assertRollup(
+          c, "rollup_1h", "web-1", NET, NET_ATTRS, sec(0), 2, 4000, 1000, 3000, 3000, sec(40));
+      assertRollup(c, "rollup_1h", "web-2", CPU, "{}", sec(0), 1, 0.5, 0.5, 0.5, 0.5, sec(20));
+      assertThat(count(c, "rollup_1h")).isEqualTo(3);
+
+      assertThat(count(c, "samples")).isEqualTo(6);
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "SELECT value FROM samples WHERE host_id = ? AND metric = ? AND attrs = ?::jsonb"
+                  + " AND ts = ?")) {
+        ps.setString(1, "web-1");
+        ps.setString(2, NET);
+        ps.setString(3, "{\"direction\": \"receive\", \"device\": \"eth0\"}");
+        ps.setTimestamp(4, Timestamp.from(sec(40)));
+        try (ResultSet rs = ps.executeQuery()) {
+          assertThat(rs.next()).isTrue();
+          assertThat(rs.getDouble(1)).isEqualTo(3000);
+        }
+      }
+
+      try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT hostname, os, cores, memory_total_bytes, first_seen, last_seen"
+                      + " FROM hosts WHERE host_id = 'web-1'");
+          ResultSet rs = ps.executeQuery()) {
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getString(1)).isEqualTo("web-1.example");
+        assertThat(rs.getString(2)).isEqualTo("Debian GNU/Linux 12");
+        assertThat(rs.getInt(3)).isEqualTo(4);
+        assertThat(rs.getLong(4)).isEqualTo(8_000_000_000L);
+        assertThat(rs.getTimestamp(5).toInstant()).isEqualTo(sec(10));
+        assertThat(rs.getTimestamp(6).toInstant()).isEqualTo(sec(70));
+      }
+      assertThat(count(c, "hosts")).isEqualTo(2);
+    }
+
+    try (JedisPooled jedis = new JedisPooled(redis.url())) {
+      Map<String, String> web1 = jedis.hgetAll("sysmonstm:host:web-1");
+      assertThat(web1)
+          .containsEntry("host_id", "web-1")
+          .containsEntry("hostname", "web-1.example")
+          .containsEntry("os", "Debian GNU/Linux 12")
+          .containsEntry("cores", "4")
+          .containsEntry("memory_total_bytes", "8000000000")
+          .containsEntry("last_seen", Long.toString(sec(70).toEpochMilli()))
+          .containsEntry(CPU, "0.6")
+          .containsEntry(NET + NET_ATTRS, "3000.0");
+      assertThat(jedis.ttl("sysmonstm:host:web-1")).isBetween(1L, 300L);
+      assertThat(jedis.zscore("sysmonstm:hosts", "web-1"))
+          .isEqualTo((double) sec(70).toEpochMilli());
+      assertThat(jedis.hget("sysmonstm:host:web-2", CPU)).isEqualTo("0.5");
+    }
+
+    ObjectMapper json = new ObjectMapper();
+    List<JsonNode> messages = new ArrayList<>();
+    for (String m : published) {
+      messages.add(json.readTree(m));
+    }
+    assertThat(messages)
+        .anySatisfy(
+            m -> {
+              assertThat(m.get("type").asText()).isEqualTo("host");
+              assertThat(m.get("host_id").asText()).isEqualTo("web-1");
+              assertThat(m.get("last_seen").asLong()).isEqualTo(sec(40).toEpochMilli());
+              assertThat(m.get("cores").asInt()).isEqualTo(4);
+              assertThat(m.get("values").get(CPU).asDouble()).isEqualTo(0.4);
+              assertThat(m.get("values").get(NET + NET_ATTRS).asDouble()).isEqualTo(3000);
+            })
+        .anySatisfy(m -> assertThat(m.get("host_id").asText()).isEqualTo("web-2"));
+  }
+
+  @Test
+  void startupCheckNamesTheFlagOfAnUnreachableDependency() throws Exception {
+    JobConfig ok = config("unused");
+    DependencyCheck.all(ok, Duration.ofSeconds(5));
+
+    int closed = Ports.free();
+    assertThatThrownBy(
+            () ->
+                DependencyCheck.redis(
+                    config("t", "--redis-url", "redis://localhost:" + closed),
+                    Duration.ofSeconds(2)))
+        .isInstanceOf(StartupException.class)
+        .hasMessageContaining("--redis-url");
+    assertThatThrownBy(
+            () ->
+                DependencyCheck.postgres(
+                    config("t", "--jdbc-user", "nobody"), Duration.ofSeconds(2)))
+        .isInstanceOf(StartupException.class)
+        .hasMessageContaining("--jdbc-user");
+    assertThatThrownBy(
+            () ->
+                DependencyCheck.kafka(
+                    config("t", "--kafka-bootstrap", "localhost:" + closed), Duration.ofSeconds(2)))
+        .isInstanceOf(StartupException.class)
+        .hasMessageContaining("--kafka-bootstrap");
+  }
+
+  static void assertRollup(
+      Connection c,
+      String table,
+      String host,
+      String metric,
+      String attrs,
+      Instant bucket,
+      long count,
+      double sum,
+      double min,
+      double max,
+      double last,
+      Instant lastTs)
+      throws Exception {
+    String row = table + " " + host + " " + metric + attrs + " @" + bucket;
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT count, sum, min, max, avg, last, last_ts FROM "
+                + table
+                + " WHERE host_id = ? AND metric = ? AND attrs = ?::jsonb AND bucket = ?")) {
+      ps.setString(1, host);
+      ps.setString(2, metric);
+      ps.setString(3, attrs);
+      ps.setTimestamp(4, Timestamp.from(bucket));
+      try (ResultSet rs = ps.executeQuery()) {
+        assertThat(rs.next()).as(row).isTrue();
+        assertThat(rs.getLong(1)).as(row + " count").isEqualTo(count);
+        assertThat(rs.getDouble(2)).as(row + " sum").isCloseTo(sum, within(1e-9));
+        assertThat(rs.getDouble(3)).as(row + " min").isEqualTo(min);
+        assertThat(rs.getDouble(4)).as(row + " max").isEqualTo(max);
+        assertThat(rs.getDouble(5)).as(row + " avg").isCloseTo(sum / count, within(1e-9));
+        assertThat(rs.getDouble(6)).as(row + " last").isEqualTo(last);
+        assertThat(rs.getTimestamp(7).toInstant()).as(row + " last_ts").isEqualTo(lastTs);
+      }
+    }
+  }
+
+  static long count(Connection c, String table) throws Exception {
+    try (var s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT count(*) FROM " + table)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  /** Subscribes to sysmonstm:live on its own thread; ready once the subscription is confirmed. */
+  static final class Subscriber implements AutoCloseable {
+    private final Jedis jedis;
+    private final JedisPubSub pubSub;
+    private final Thread thread;
+
+    private Subscriber(Jedis jedis, JedisPubSub pubSub, Thread thread) {
+      this.jedis = jedis;
+      this.pubSub = pubSub;
+      this.thread = thread;
+    }
+
+    static Subscriber start(int port, Queue<String> into) throws InterruptedException {
+      CountDownLatch subscribed = new CountDownLatch(1);
+      JedisPubSub pubSub =
+          new JedisPubSub() {
+            @Override
+            public void onMessage(String channel, String message) {
+              into.add(message);
+            }
+
+            @Override
+            public void onSubscribe(String channel, int count) {
+              subscribed.countDown();
+            }
+          };
+      Jedis jedis = new Jedis("localhost", port);
+      Thread thread = new Thread(() -> jedis.subscribe(pubSub, "sysmonstm:live"), "live-sub");
+      thread.setDaemon(true);
+      thread.start();
+      assertThat(subscribed.await(10, TimeUnit.SECONDS)).as("subscribed").isTrue();
+      return new Subscriber(jedis, pubSub, thread);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      pubSub.unsubscribe();
+      thread.join(5_000);
+      jedis.close();
+    }
+  }
+}

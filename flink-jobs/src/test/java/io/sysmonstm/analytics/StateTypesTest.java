@@ -1,0 +1,92 @@
+package io.sysmonstm.analytics;
+
+import static io.sysmonstm.analytics.testing.Snapshots.CPU;
+import static io.sysmonstm.analytics.testing.Snapshots.T0;
+import static io.sysmonstm.analytics.testing.Snapshots.sample;
+import static io.sysmonstm.analytics.testing.Snapshots.snap;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sysmonstm.analytics.raw.SampleRow;
+import io.sysmonstm.analytics.rollup.HostRollup;
+import io.sysmonstm.analytics.rollup.HostRow;
+import io.sysmonstm.analytics.rollup.HostWindow;
+import io.sysmonstm.analytics.rollup.MinuteAggregate;
+import io.sysmonstm.analytics.rollup.RollupRow;
+import io.sysmonstm.analytics.snapshot.HostSnapshot;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.flink.api.common.serialization.SerializerConfigImpl;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.api.java.typeutils.PojoTypeInfo;
+import org.apache.flink.core.memory.DataInputDeserializer;
+import org.apache.flink.core.memory.DataOutputSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Every type the job keeps in state or sends between operators is serialized without Kryo. */
+class StateTypesTest {
+
+  static Stream<Class<?>> types() {
+    return Stream.of(
+        HostSnapshot.class,
+        HostWindow.class,
+        HostRollup.class,
+        SampleRow.class,
+        RollupRow.class,
+        HostRow.class);
+  }
+
+  static <T> TypeSerializer<T> serializerWithoutKryo(Class<T> type) {
+    SerializerConfigImpl config = new SerializerConfigImpl();
+    config.setGenericTypes(false);
+    return TypeInformation.of(type).createSerializer(config);
+  }
+
+  @ParameterizedTest
+  @MethodSource("types")
+  void isAPojoWhoseSerializerNeedsNoGenericTypes(Class<?> type) {
+    assertThat(TypeInformation.of(type)).isInstanceOf(PojoTypeInfo.class);
+    assertThat(serializerWithoutKryo(type)).isNotNull();
+  }
+
+  @Test
+  void windowAccumulatorSurvivesARoundTrip() throws Exception {
+    MinuteAggregate agg = new MinuteAggregate();
+    HostWindow acc = agg.createAccumulator();
+    agg.add(snap("web-1", T0, sample(CPU, 0.3), sample(CPU, Map.of("cpu", "1"), 0.4)), acc);
+    agg.add(snap("web-1", T0.plusSeconds(5), sample(CPU, 0.5)), acc);
+    TypeSerializer<HostWindow> serializer = serializerWithoutKryo(HostWindow.class);
+
+    DataOutputSerializer out = new DataOutputSerializer(256);
+    serializer.serialize(acc, out);
+    HostWindow copy = serializer.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
+
+    assertThat(copy).isNotSameAs(acc);
+    assertThat(copy.hostId).isEqualTo("web-1");
+    assertThat(copy.seq).isEqualTo(acc.seq);
+    assertThat(copy.facts).isEqualTo(acc.facts);
+    assertThat(copy.firstTs).isEqualTo(T0.toEpochMilli());
+    assertThat(copy.lastTs).isEqualTo(T0.plusSeconds(5).toEpochMilli());
+    assertThat(copy.series).containsOnlyKeys(CPU, CPU + "{\"cpu\":\"1\"}");
+    var cpu = copy.series.get(CPU);
+    assertThat(cpu.count).isEqualTo(2);
+    assertThat(cpu.sum).isEqualTo(0.3 + 0.5);
+    assertThat(cpu.min).isEqualTo(0.3);
+    assertThat(cpu.max).isEqualTo(0.5);
+    assertThat(cpu.last).isEqualTo(0.5);
+  }
+
+  @Test
+  void snapshotSurvivesARoundTrip() throws Exception {
+    HostSnapshot s = snap("web-1", T0, sample(CPU, 0.3), sample(CPU, Map.of("cpu", "1"), 0.4));
+    TypeSerializer<HostSnapshot> serializer = serializerWithoutKryo(HostSnapshot.class);
+
+    DataOutputSerializer out = new DataOutputSerializer(256);
+    serializer.serialize(s, out);
+
+    assertThat(serializer.deserialize(new DataInputDeserializer(out.getCopyOfBuffer())))
+        .isEqualTo(s);
+  }
+}
