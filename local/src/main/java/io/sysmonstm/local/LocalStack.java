@@ -34,6 +34,7 @@ import org.apache.flink.runtime.jobgraph.JobGraph;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.graph.StreamGraph;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -175,24 +176,36 @@ public final class LocalStack implements AutoCloseable {
         JobConfig.from(
             Settings.parse(
                 new String[] {
-                  "--kafka-bootstrap", kafkaBootstrap,
-                  "--jdbc-url", jdbcUrl,
-                  "--jdbc-user", cfg.jdbcUser(),
-                  "--jdbc-password", cfg.jdbcPassword(),
-                  "--redis-url", redisUrl,
-                  "--checkpoint-interval", cfg.checkpointInterval().toMillis() + "ms",
-                  "--checkpoint-dir", checkpoints.toUri().toString(),
-                  "--state-backend", "hashmap",
-                  "--parallelism", String.valueOf(cfg.parallelism()),
-                  "--starting-offsets", "earliest",
-                  "--migrate", "false"
+                  "--kafka-bootstrap",
+                  kafkaBootstrap,
+                  "--jdbc-url",
+                  jdbcUrl,
+                  "--jdbc-user",
+                  cfg.jdbcUser(),
+                  "--jdbc-password",
+                  cfg.jdbcPassword(),
+                  "--redis-url",
+                  redisUrl,
+                  "--checkpoint-interval",
+                  cfg.checkpointInterval().toMillis() + "ms",
+                  "--checkpoint-dir",
+                  checkpoints.toUri().toString(),
+                  "--state-backend",
+                  "hashmap",
+                  "--parallelism",
+                  String.valueOf(cfg.parallelism()),
+                  "--starting-offsets",
+                  "earliest",
+                  "--migrate",
+                  "false"
                 },
                 Map.of()));
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
     AnalyticsJob.configure(env, jobCfg);
     AnalyticsJob.fromConfig(jobCfg).build(env);
-    JobGraph graph = env.getStreamGraph().getJobGraph();
-    graph.setName(AnalyticsJob.NAME);
+    StreamGraph streamGraph = env.getStreamGraph();
+    streamGraph.setJobName(AnalyticsJob.NAME);
+    JobGraph graph = streamGraph.getJobGraph();
     jobId = flink.submitJob(graph).get(60, TimeUnit.SECONDS).getJobID();
     running.push(this::cancelJob);
     awaitRunning(Duration.ofSeconds(60));
@@ -235,12 +248,18 @@ public final class LocalStack implements AutoCloseable {
             RelayConfig.from(
                 Settings.parse(
                     new String[] {
-                      "--port", String.valueOf(cfg.relayPort()),
-                      "--redis-url", redisUrl,
-                      "--jdbc-url", jdbcUrl,
-                      "--jdbc-user", cfg.jdbcUser(),
-                      "--jdbc-password", cfg.jdbcPassword(),
-                      "--migrate", "false"
+                      "--port",
+                      String.valueOf(cfg.relayPort()),
+                      "--redis-url",
+                      redisUrl,
+                      "--jdbc-url",
+                      jdbcUrl,
+                      "--jdbc-user",
+                      cfg.jdbcUser(),
+                      "--jdbc-password",
+                      cfg.jdbcPassword(),
+                      "--migrate",
+                      "false"
                     },
                     Map.of())));
     running.push(relay);
@@ -298,7 +317,11 @@ public final class LocalStack implements AutoCloseable {
         "sysmonstm is running.",
         "  Dashboard      http://localhost:" + relay.port() + "/",
         "  Hosts API      http://localhost:" + relay.port() + "/api/hosts",
-        "  Flink web UI   http://localhost:" + cfg.flinkUiPort() + "/  (job " + AnalyticsJob.NAME + ")",
+        "  Flink web UI   http://localhost:"
+            + cfg.flinkUiPort()
+            + "/  (job "
+            + AnalyticsJob.NAME
+            + ")",
         "  Ingress gRPC   localhost:" + ingress.port(),
         "  Kafka          " + kafkaBootstrap + "   Redis " + redisUrl,
         "  PostgreSQL     psql " + psqlUrl,

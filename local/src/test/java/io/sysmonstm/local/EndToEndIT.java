@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
 import io.sysmonstm.proto.v1.HostFacts;
@@ -328,8 +327,7 @@ class EndToEndIT {
           Instant t = T0.plusSeconds(10L * i);
           double v = value(host, s, i);
           expectedMinutes
-              .computeIfAbsent(
-                  key(host, s, t.truncatedTo(ChronoUnit.MINUTES)), k -> new Row())
+              .computeIfAbsent(key(host, s, t.truncatedTo(ChronoUnit.MINUTES)), k -> new Row())
               .add(v);
           expectedHours.computeIfAbsent(key(host, s, T0), k -> new Row()).add(v);
         }
@@ -365,7 +363,9 @@ class EndToEndIT {
     }
 
     // 7. nothing of the refused batch reached Kafka
-    assertThat(runIdsInTopic()).contains("run-" + hostA, "run-" + hostB).doesNotContain("rejected-run");
+    assertThat(runIdsInTopic())
+        .contains("run-" + hostA, "run-" + hostB)
+        .doesNotContain("rejected-run");
   }
 
   static String key(String host, SeriesDef s, Instant bucket) {
