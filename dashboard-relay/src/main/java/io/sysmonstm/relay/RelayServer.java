@@ -141,6 +141,15 @@ public final class RelayServer implements AutoCloseable {
       return;
     }
     LOG.info("Stopping relay on port {}", port);
+    // undeploy first: the verticle closes its Redis subscription before Vert.x drops the
+    // connections, so the stop is not logged as a lost subscription
+    for (String id : vertx.deploymentIDs()) {
+      try {
+        await(vertx.undeploy(id), 5_000);
+      } catch (ExecutionException | TimeoutException e) {
+        LOG.warn("Relay verticle did not stop cleanly ({}); closing anyway", e.toString());
+      }
+    }
     closeQuietly(vertx);
     closed.countDown();
   }

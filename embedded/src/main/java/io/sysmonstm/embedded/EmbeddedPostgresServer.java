@@ -38,6 +38,8 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     EmbeddedPostgres.Builder builder =
         EmbeddedPostgres.builder()
             .setPGStartupWait(Duration.ofSeconds(60))
+            // the owner stops it, after its clients; a JVM hook would race with them
+            .setRegisterShutdownHook(false)
             .setServerConfig("max_connections", "200")
             .setServerConfig("fsync", "off")
             .setServerConfig("synchronous_commit", "off")

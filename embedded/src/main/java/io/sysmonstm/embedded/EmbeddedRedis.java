@@ -32,7 +32,7 @@ public final class EmbeddedRedis implements AutoCloseable {
             .setting("appendonly no")
             .setting("maxmemory 256mb")
             .setting("maxmemory-policy allkeys-lru")
-            .onShutdownForceStop(true)
+            .onShutdownForceStop(false) // the owner stops it, after its clients
             .build();
     server.start();
     LOG.info("Redis listening on localhost:{}", port);

@@ -3,6 +3,7 @@ package io.sysmonstm.local;
 import io.sysmonstm.config.Launcher;
 import io.sysmonstm.config.Settings;
 import java.util.concurrent.CountDownLatch;
+import org.apache.logging.log4j.LogManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,7 +30,9 @@ public final class LocalMain {
                       () -> {
                         LOG.info("Stopping the local stack");
                         stack.close();
+                        LOG.info("Stopped");
                         stopped.countDown();
+                        LogManager.shutdown();
                       },
                       "sysmonstm-shutdown"));
           System.out.println(stack.banner());

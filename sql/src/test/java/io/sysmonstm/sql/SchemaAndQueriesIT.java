@@ -49,7 +49,9 @@ class SchemaAndQueriesIT {
 
   @Test
   void migratingAgainIsANoOp() {
-    assertThat(Migrations.apply(url, "sysmonstm", "sysmonstm")).isEqualTo("1");
+    String version = Migrations.apply(url, "sysmonstm", "sysmonstm");
+    assertThat(version).isNotBlank();
+    assertThat(Migrations.apply(url, "sysmonstm", "sysmonstm")).isEqualTo(version);
   }
 
   @Test
