@@ -87,8 +87,9 @@ class RelayApiIT {
             c.prepareStatement(
                 "INSERT INTO "
                     + table
-                    + " (host_id, metric, attrs, bucket, count, sum, min, max, avg, last, last_ts)"
-                    + " VALUES ('web-1', ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    + " (host_id, metric, attrs, bucket, count, sum, min, max, avg, last, last_ts,"
+                    + " p50, p95, p99)"
+                    + " VALUES ('web-1', ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
           Duration width = table.equals("rollup_1m") ? Duration.ofMinutes(1) : Duration.ofHours(1);
           double base = table.equals("rollup_1m") ? 0 : 100;
           for (int i = 0; i < 3; i++) {
@@ -125,7 +126,10 @@ class RelayApiIT {
     ps.addBatch();
   }
 
-  /** A bucket of {@code count} samples: min = base, max = base + 2, avg = base + 1. */
+  /**
+   * A bucket of {@code count} samples: min = base, max = base + 2, avg = base + 1; p50 = base + 1,
+   * p95 = base + 1.9, p99 = base + 1.99.
+   */
   private static void rollup(
       PreparedStatement ps, String attrs, Instant bucket, long count, double base, Instant lastTs)
       throws Exception {
@@ -139,6 +143,9 @@ class RelayApiIT {
     ps.setDouble(8, base + 1);
     ps.setDouble(9, base + 0.5);
     ps.setTimestamp(10, Timestamp.from(lastTs));
+    ps.setDouble(11, base + 1);
+    ps.setDouble(12, base + 1.9);
+    ps.setDouble(13, base + 1.99);
     ps.addBatch();
   }
 
@@ -265,8 +272,9 @@ class RelayApiIT {
       assertThat(p.getDouble("max")).isEqualTo(v);
       assertThat(p.getDouble("avg")).isEqualTo(v);
       assertThat(p.getDouble("last")).isEqualTo(v);
-      assertThat(p.containsKey("p50")).isTrue();
-      assertThat(p.getValue("p50")).isNull();
+      assertThat(p.getDouble("p50")).isEqualTo(v);
+      assertThat(p.getDouble("p95")).isEqualTo(v);
+      assertThat(p.getDouble("p99")).isEqualTo(v);
     }
   }
 
@@ -315,9 +323,9 @@ class RelayApiIT {
         .put("min", min)
         .put("max", max)
         .put("avg", avg)
-        .putNull("p50")
-        .putNull("p95")
-        .putNull("p99")
+        .put("p50", min + 1)
+        .put("p95", min + 1.9)
+        .put("p99", min + 1.99)
         .put("last", last);
   }
 

@@ -1,5 +1,6 @@
 package io.sysmonstm.analytics;
 
+import io.sysmonstm.analytics.dedup.DropResentSnapshots;
 import io.sysmonstm.analytics.late.LateSnapshots;
 import io.sysmonstm.analytics.live.NewestSnapshotFilter;
 import io.sysmonstm.analytics.raw.SampleRow;
@@ -23,7 +24,9 @@ import io.sysmonstm.config.Settings;
 import io.sysmonstm.sql.Migrations;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.api.java.functions.KeySelector;
@@ -34,6 +37,8 @@ import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
@@ -48,14 +53,19 @@ import org.slf4j.LoggerFactory;
  * topology, {@link #main} only reads configuration, checks the dependencies and submits.
  *
  * <pre>
- * snapshots ─┬─ keyBy host ─ live-newest ─────────────────────────────── sink-redis-live
- *            ├─ raw-samples ──────────────────────────────────────────── sink-samples
- *            └─ keyBy host ─ rollup-1m (1 min tumbling, allowed lateness)
- *                              ├─ rollup-1m-rows ─────────────────────── sink-rollup-1m
- *                              ├─ hosts-rows ─────────────────────────── sink-hosts
- *                              ├─ late side output ─ late-snapshots ──── sink-late
- *                              └─ keyBy host ─ rollup-1h ─ rollup-1h-rows ─ sink-rollup-1h
+ * snapshots ─ keyBy host ─ dedup-batches ─┬─ live-newest ─────────────────────────── sink-redis-live
+ *                                         ├─ raw-samples ─────────────────────────── sink-samples
+ *                                         └─ rollup-1m (1 min tumbling, allowed lateness)
+ *                                              ├─ rollup-1m-rows ─────────────────── sink-rollup-1m
+ *                                              ├─ hosts-rows ─────────────────────── sink-hosts
+ *                                              ├─ late side output ─ late-snapshots
+ *                                              │    ─ late-samples-rows ──────────── sink-late
+ *                                              └─ keyBy host ─ rollup-1h ─ rollup-1h-rows ─ sink-rollup-1h
  * </pre>
+ *
+ * <p>The stream is keyed by host once, before {@code dedup-batches}; the live filter and the minute
+ * windows reuse that partitioning (no second shuffle). Every operator has a stable uid (the names
+ * above), so savepoints restore across compatible changes.
  */
 public final class AnalyticsJob {
   public static final String NAME = "sysmonstm-analytics";
@@ -75,11 +85,13 @@ public final class AnalyticsJob {
   private final Sink<RollupRow> rollup1mSink;
   private final Sink<RollupRow> rollup1hSink;
   private final Sink<HostRow> hostsSink;
-  private final Sink<HostSnapshot> lateSink;
+  private final Sink<SampleRow> lateSink;
+  private final UnaryOperator<DataStream<HostSnapshot>> afterSource;
   private final Duration outOfOrderness;
   private final Duration idleness;
   private final Duration allowedLateness;
   private final Duration liveTtl;
+  private final Duration dedupTtl;
 
   private AnalyticsJob(Builder b) {
     this.input = Objects.requireNonNull(b.input, "input (source) not set");
@@ -89,10 +101,12 @@ public final class AnalyticsJob {
     this.rollup1hSink = Objects.requireNonNull(b.rollup1hSink, "rollup_1h sink not set");
     this.hostsSink = Objects.requireNonNull(b.hostsSink, "hosts sink not set");
     this.lateSink = b.lateSink != null ? b.lateSink : new DiscardingSink<>();
+    this.afterSource = b.afterSource;
     this.outOfOrderness = b.cfg.outOfOrderness();
     this.idleness = b.cfg.idleness();
     this.allowedLateness = b.cfg.allowedLateness();
     this.liveTtl = b.cfg.liveTtl();
+    this.dedupTtl = b.cfg.dedupTtl();
   }
 
   /** A builder without input or sinks, timing taken from {@code cfg}. */
@@ -111,7 +125,8 @@ public final class AnalyticsJob {
         .samplesSink(JdbcSinks.samples(cfg))
         .rollup1mSink(JdbcSinks.rollup1m(cfg))
         .rollup1hSink(JdbcSinks.rollup1h(cfg))
-        .hostsSink(JdbcSinks.hosts(cfg));
+        .hostsSink(JdbcSinks.hosts(cfg))
+        .lateSink(JdbcSinks.lateSamples(cfg));
   }
 
   /** The job as it runs in production: Kafka in, Redis and PostgreSQL out. */
@@ -121,12 +136,20 @@ public final class AnalyticsJob {
 
   /** Wires the topology into {@code env}. */
   public void build(StreamExecutionEnvironment env) {
-    DataStream<HostSnapshot> snapshots =
-        input.open(env, EventTime.watermarks(outOfOrderness, idleness));
+    DataStream<HostSnapshot> read =
+        afterSource.apply(input.open(env, EventTime.watermarks(outOfOrderness, idleness)));
+
+    // resent batches: keyed by host once; every path below reads the deduplicated stream
+    SingleOutputStreamOperator<HostSnapshot> snapshots =
+        read.keyBy(new SnapshotHost())
+            .process(new DropResentSnapshots(dedupTtl))
+            .name("dedup-batches")
+            .uid("dedup-batches");
+    KeyedStream<HostSnapshot, String> byHost =
+        DataStreamUtils.reinterpretAsKeyedStream(snapshots, new SnapshotHost(), Types.STRING);
 
     // (a) live: newest snapshot per host to Redis at once, no window
-    snapshots
-        .keyBy(new SnapshotHost())
+    byHost
         .process(new NewestSnapshotFilter(liveTtl))
         .name("live-newest")
         .uid("live-newest")
@@ -145,8 +168,7 @@ public final class AnalyticsJob {
 
     // (c) rollups: per host, one accumulator per series; the hour is built from the minutes
     SingleOutputStreamOperator<HostRollup> minutes =
-        snapshots
-            .keyBy(new SnapshotHost())
+        byHost
             .window(TumblingEventTimeWindows.of(MINUTE))
             .allowedLateness(allowedLateness)
             .sideOutputLateData(LATE)
@@ -159,6 +181,9 @@ public final class AnalyticsJob {
         .process(new LateSnapshots())
         .name("late-snapshots")
         .uid("late-snapshots")
+        .flatMap(new SnapshotSamples())
+        .name("late-samples-rows")
+        .uid("late-samples-rows")
         .sinkTo(lateSink)
         .name("sink-late")
         .uid("sink-late");
@@ -249,7 +274,8 @@ public final class AnalyticsJob {
     private Sink<RollupRow> rollup1mSink;
     private Sink<RollupRow> rollup1hSink;
     private Sink<HostRow> hostsSink;
-    private Sink<HostSnapshot> lateSink;
+    private Sink<SampleRow> lateSink;
+    private UnaryOperator<DataStream<HostSnapshot>> afterSource = UnaryOperator.identity();
 
     private Builder(JobConfig cfg) {
       this.cfg = Objects.requireNonNull(cfg, "cfg");
@@ -298,9 +324,21 @@ public final class AnalyticsJob {
       return this;
     }
 
-    /** Snapshots beyond the allowed lateness (counted; discarded when not set). */
-    public Builder lateSink(Sink<HostSnapshot> sink) {
+    /**
+     * Samples of snapshots beyond the allowed lateness (counted in {@code lateSnapshots}; discarded
+     * when not set, {@code late_samples} in production).
+     */
+    public Builder lateSink(Sink<SampleRow> sink) {
       this.lateSink = sink;
+      return this;
+    }
+
+    /**
+     * An extra stage applied to the snapshots right after the source, before resent batches are
+     * dropped (e.g. a probe or a failure injector in tests). Give its operators their own uids.
+     */
+    public Builder afterSource(UnaryOperator<DataStream<HostSnapshot>> stage) {
+      this.afterSource = Objects.requireNonNull(stage, "stage");
       return this;
     }
 

@@ -1,6 +1,7 @@
 package io.sysmonstm.analytics;
 
 import io.sysmonstm.config.ConfigException;
+import io.sysmonstm.config.Durations;
 import io.sysmonstm.config.Settings;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -33,6 +34,8 @@ import java.util.OptionalInt;
  * @param idleness after how long a quiet partition stops holding the watermark back
  * @param allowedLateness how long after a window closed late snapshots still update it
  * @param liveTtl expiry of a host's live values in Redis after its last snapshot
+ * @param dedupTtl how long the job remembers the batches of a collector run after its last new
+ *     snapshot, to drop resent ones; must exceed the allowed lateness and the longest back-fill
  * @param parallelism job parallelism; empty takes the cluster's default
  * @param migrate whether {@code main} applies the database migrations before submitting
  */
@@ -52,6 +55,7 @@ public record JobConfig(
     Duration idleness,
     Duration allowedLateness,
     Duration liveTtl,
+    Duration dedupTtl,
     OptionalInt parallelism,
     boolean migrate) {
 
@@ -94,6 +98,16 @@ public record JobConfig(
     if (liveTtl.toSeconds() < 1) {
       throw new ConfigException("live-ttl", "invalid setting --live-ttl: must be at least 1s");
     }
+    requirePositive(dedupTtl, "dedup-ttl");
+    if (dedupTtl.compareTo(allowedLateness) <= 0) {
+      throw new ConfigException(
+          "dedup-ttl",
+          "invalid setting --dedup-ttl: "
+              + Durations.format(dedupTtl)
+              + " must be longer than --allowed-lateness "
+              + Durations.format(allowedLateness)
+              + ", or a resent batch could be counted twice");
+    }
   }
 
   /** Reads every flag of the job from {@code s}; calls nothing else. */
@@ -115,6 +129,7 @@ public record JobConfig(
         s.duration("idleness", Duration.ofSeconds(30), Duration.ofMillis(100)),
         s.duration("allowed-lateness", Duration.ofHours(1), Duration.ZERO),
         s.duration("live-ttl", Duration.ofMinutes(5), Duration.ofSeconds(1)),
+        s.duration("dedup-ttl", Duration.ofHours(2), Duration.ofSeconds(1)),
         s.optional("parallelism").stream().mapToInt(JobConfig::parallelism).findFirst(),
         s.bool("migrate", true));
   }
@@ -215,6 +230,8 @@ public record JobConfig(
         + allowedLateness
         + ", liveTtl="
         + liveTtl
+        + ", dedupTtl="
+        + dedupTtl
         + ", parallelism="
         + parallelism
         + ", migrate="

@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sysmonstm.analytics.sketch.ValueSketch;
 import io.sysmonstm.analytics.source.KafkaSnapshotSource;
 import io.sysmonstm.analytics.startup.DependencyCheck;
 import io.sysmonstm.config.Settings;
@@ -229,6 +230,27 @@ class AnalyticsJobIT {
           c, "rollup_1h", "web-1", NET, NET_ATTRS, sec(0), 2, 4000, 1000, 3000, 3000, sec(40));
       assertRollup(c, "rollup_1h", "web-2", CPU, "{}", sec(0), 1, 0.5, 0.5, 0.5, 0.5, sec(20));
       assertThat(count(c, "rollup_1h")).isEqualTo(3);
+
+      // quantiles from the sketch (values 0.2 and 0.4; rank floor(q * 1) = 0 for p50..p99)
+      // and the sketch itself, which merges: the hour's holds the minutes' 3 values
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "SELECT m.p50, m.p95, m.p99, m.sketch, h.sketch FROM rollup_1m m JOIN rollup_1h h"
+                  + " ON h.host_id = m.host_id AND h.metric = m.metric AND h.attrs = m.attrs"
+                  + " WHERE m.host_id = 'web-1' AND m.metric = ? AND m.attrs = '{}'"
+                  + " AND m.bucket = ?")) {
+        ps.setString(1, CPU);
+        ps.setTimestamp(2, Timestamp.from(sec(0)));
+        try (ResultSet rs = ps.executeQuery()) {
+          assertThat(rs.next()).isTrue();
+          assertThat(rs.getDouble(1)).isCloseTo(0.2, within(0.2 * ValueSketch.RELATIVE_ACCURACY));
+          assertThat(rs.getDouble(2)).isCloseTo(0.2, within(0.2 * ValueSketch.RELATIVE_ACCURACY));
+          assertThat(rs.getDouble(3)).isCloseTo(0.2, within(0.2 * ValueSketch.RELATIVE_ACCURACY));
+          assertThat(ValueSketch.decode(rs.getBytes(4)).count()).isEqualTo(2);
+          assertThat(ValueSketch.decode(rs.getBytes(5)).count()).isEqualTo(3);
+        }
+      }
+      assertThat(count(c, "late_samples")).isZero();
 
       assertThat(count(c, "samples")).isEqualTo(6);
       try (PreparedStatement ps =

@@ -57,7 +57,7 @@ class AnalyticsPipelineTest {
   final CollectingSink<RollupRow> rollup1m = new CollectingSink<>();
   final CollectingSink<RollupRow> rollup1h = new CollectingSink<>();
   final CollectingSink<HostRow> hosts = new CollectingSink<>();
-  final CollectingSink<HostSnapshot> late = new CollectingSink<>();
+  final CollectingSink<SampleRow> late = new CollectingSink<>();
 
   static Instant t(Duration d) {
     return T0.plus(d);
@@ -79,6 +79,8 @@ class AnalyticsPipelineTest {
           cpu("web-2", sec(30), 0.7),
           snap("web-1", sec(20), sample(CPU, 0.4), sample(CPU, CPU0, 0.3)),
           cpu("web-1", sec(50), 0.3),
+          // the batch of web-1 at T0+20s sent again (its ack was lost): dropped, not counted twice
+          snap("web-1", sec(20), sample(CPU, 0.4), sample(CPU, CPU0, 0.3)),
           cpu("web-1", sec(70), 0.9),
           cpu("web-1", min(8, 10), 0.1),
           cpu("web-2", min(59, 30), 0.6),
@@ -151,8 +153,10 @@ class AnalyticsPipelineTest {
         .containsExactly(2L, 3L);
 
     // beyond the allowed lateness: not in any rollup, but counted and passed to the late sink
-    assertThat(late.values()).containsExactly(lateBeyondLateness);
+    assertThat(late.values())
+        .containsExactly(new SampleRow("web-1", CPU, "{}", sec(30).toEpochMilli(), 0.99));
     assertThat(counter("lateSnapshots", job)).isEqualTo(1);
+    assertThat(counter("duplicateSnapshots", job)).isEqualTo(1);
 
     // raw samples keep everything, the late ones too
     assertThat(samples.values()).hasSize(13);

@@ -40,6 +40,7 @@ class JobConfigTest {
     assertThat(cfg.idleness()).isEqualTo(Duration.ofSeconds(30));
     assertThat(cfg.allowedLateness()).isEqualTo(Duration.ofHours(1));
     assertThat(cfg.liveTtl()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(cfg.dedupTtl()).isEqualTo(Duration.ofHours(2));
     assertThat(cfg.parallelism()).isEqualTo(OptionalInt.empty());
     assertThat(cfg.migrate()).isTrue();
   }
@@ -95,6 +96,13 @@ class JobConfigTest {
     assertThatThrownBy(() -> parse(Map.of(), "--idleness", "0"))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("--idleness");
+    assertThatThrownBy(() -> parse(Map.of(), "--dedup-ttl", "1h"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(
+            "invalid setting --dedup-ttl: 1h must be longer than --allowed-lateness 1h, or a"
+                + " resent batch could be counted twice");
+    assertThat(parse(Map.of(), "--dedup-ttl", "20m", "--allowed-lateness", "10m").dedupTtl())
+        .isEqualTo(Duration.ofMinutes(20));
     assertThatThrownBy(() -> parse(Map.of(), "--chekpoint-interval", "5s"))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("unknown setting --chekpoint-interval");

@@ -6,12 +6,17 @@ import static io.sysmonstm.analytics.testing.Snapshots.sample;
 import static io.sysmonstm.analytics.testing.Snapshots.snap;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sysmonstm.analytics.dedup.SeenBatches;
 import io.sysmonstm.analytics.raw.SampleRow;
 import io.sysmonstm.analytics.rollup.HostRollup;
 import io.sysmonstm.analytics.rollup.HostRow;
 import io.sysmonstm.analytics.rollup.HostWindow;
 import io.sysmonstm.analytics.rollup.MinuteAggregate;
 import io.sysmonstm.analytics.rollup.RollupRow;
+import io.sysmonstm.analytics.rollup.SeriesStats;
+import io.sysmonstm.analytics.sketch.ValueSketch;
+import io.sysmonstm.analytics.sketch.ValueSketchSerializer;
+import io.sysmonstm.analytics.sketch.ValueSketchTypeInfo;
 import io.sysmonstm.analytics.snapshot.HostSnapshot;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -35,7 +40,9 @@ class StateTypesTest {
         HostRollup.class,
         SampleRow.class,
         RollupRow.class,
-        HostRow.class);
+        HostRow.class,
+        SeriesStats.class,
+        SeenBatches.class);
   }
 
   static <T> TypeSerializer<T> serializerWithoutKryo(Class<T> type) {
@@ -76,6 +83,65 @@ class StateTypesTest {
     assertThat(cpu.min).isEqualTo(0.3);
     assertThat(cpu.max).isEqualTo(0.5);
     assertThat(cpu.last).isEqualTo(0.5);
+    assertThat(cpu.sketch).isNotSameAs(acc.series.get(CPU).sketch);
+    assertThat(cpu.sketch.encode()).isEqualTo(acc.series.get(CPU).sketch.encode());
+    assertThat(cpu.sketch.count()).isEqualTo(2);
+  }
+
+  @Test
+  void theSketchHasItsOwnSerializerAndTheHourBucketCarriesItsBytes() throws Exception {
+    assertThat(TypeInformation.of(ValueSketch.class)).isSameAs(ValueSketchTypeInfo.INSTANCE);
+    MinuteAggregate agg = new MinuteAggregate();
+    HostWindow acc = agg.createAccumulator();
+    for (int i = 0; i < 100; i++) {
+      agg.add(snap("web-1", T0.plusSeconds(i), sample(CPU, i / 100.0)), acc);
+    }
+    HostRollup minute = acc.toRollup(T0.toEpochMilli());
+    TypeSerializer<HostRollup> serializer = serializerWithoutKryo(HostRollup.class);
+
+    DataOutputSerializer out = new DataOutputSerializer(256);
+    serializer.serialize(minute, out);
+    HostRollup copy = serializer.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
+
+    assertThat(copy).isEqualTo(minute);
+    assertThat(copy.series()[0].sketch()).isEqualTo(minute.series()[0].sketch());
+    assertThat(copy.series()[0].sketch().quantile(0.5))
+        .isEqualTo(minute.series()[0].sketch().quantile(0.5));
+  }
+
+  @Test
+  void aSketchSurvivesTheSerializerAndItsSnapshotRestoresTheSameSerializer() throws Exception {
+    ValueSketch sketch = new ValueSketch();
+    for (double v : new double[] {0, 0.25, 0.5, 3e9, -2}) {
+      sketch.add(v);
+    }
+    DataOutputSerializer out = new DataOutputSerializer(64);
+    ValueSketchSerializer.INSTANCE.serialize(sketch, out);
+    ValueSketch copy =
+        ValueSketchSerializer.INSTANCE.deserialize(
+            new DataInputDeserializer(out.getCopyOfBuffer()));
+
+    assertThat(copy.encode()).isEqualTo(sketch.encode());
+    assertThat(copy.count()).isEqualTo(5);
+    assertThat(ValueSketchSerializer.INSTANCE.snapshotConfiguration().restoreSerializer())
+        .isSameAs(ValueSketchSerializer.INSTANCE);
+  }
+
+  @Test
+  void seenBatchesSurviveARoundTrip() throws Exception {
+    SeenBatches seen = new SeenBatches();
+    seen.accept(1, 1_000);
+    seen.accept(3, 3_000);
+    seen.accept(4, 4_000);
+    TypeSerializer<SeenBatches> serializer = serializerWithoutKryo(SeenBatches.class);
+
+    DataOutputSerializer out = new DataOutputSerializer(64);
+    serializer.serialize(seen, out);
+    SeenBatches copy = serializer.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
+
+    assertThat(copy.toString()).isEqualTo(seen.toString());
+    assertThat(copy.accept(3, 3_000)).isEqualTo(SeenBatches.Verdict.DUPLICATE);
+    assertThat(copy.accept(2, 2_000)).isEqualTo(SeenBatches.Verdict.NEW);
   }
 
   @Test

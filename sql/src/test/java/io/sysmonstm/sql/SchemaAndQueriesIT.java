@@ -156,6 +156,18 @@ class SchemaAndQueriesIT {
   }
 
   @Test
+  void hostCpuP95HourlyReadsTheSketchQuantile() throws SQLException {
+    rollup("rollup_1h", "web-1", "system.cpu.utilization", "{}", HOUR, 720, 360, 0.1, 0.99, 0.5);
+    rollup("rollup_1h", "web-2", "system.cpu.utilization", "{}", HOUR, 720, 720, 1, 1, 1);
+    c.createStatement().execute("UPDATE rollup_1h SET p95 = 0.934 WHERE host_id = 'web-1'");
+    String sql = Migrations.exampleQuery("host_cpu_p95_hourly").replace(":'host'", "'web-1'");
+
+    List<String> rows = query(sql);
+    assertThat(rows).hasSize(1);
+    assertThat(rows.get(0)).endsWith(" 93.4 50.0 720");
+  }
+
+  @Test
   void busiestInterfacesAddsBothDirections() throws SQLException {
     Instant recent = Instant.now().minus(Duration.ofMinutes(10)).truncatedTo(ChronoUnit.MINUTES);
     rollup(

@@ -27,8 +27,9 @@ public record Point(
   }
 
   /** A raw sample as a point. */
+  /** One raw sample: every statistic, quantiles included, is the value itself. */
   public static Point raw(Instant t, double value) {
-    return new Point(t, 1, value, value, value, null, null, null, value);
+    return new Point(t, 1, value, value, value, value, value, value, value);
   }
 
   public JsonObject toJson() {

@@ -25,7 +25,7 @@ public final class SeriesReader {
           + " AND ts >= $4 AND ts < $5 ORDER BY ts LIMIT $6";
 
   private static String rollupSql(Step step) {
-    return "SELECT bucket, count, min, max, avg, last FROM "
+    return "SELECT bucket, count, min, max, avg, last, p50, p95, p99 FROM "
         + step.table()
         + " WHERE host_id = $1 AND metric = $2 AND attrs = $3::text::jsonb"
         + " AND bucket > $4 AND bucket < $5 ORDER BY bucket LIMIT $6";
@@ -74,9 +74,9 @@ public final class SeriesReader {
                               r.getDouble(2),
                               r.getDouble(3),
                               r.getDouble(4),
-                              null,
-                              null,
-                              null,
+                              r.getDouble(6),
+                              r.getDouble(7),
+                              r.getDouble(8),
                               r.getDouble(5)));
                     }
                     return out;

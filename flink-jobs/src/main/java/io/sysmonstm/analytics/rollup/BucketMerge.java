@@ -1,8 +1,10 @@
 package io.sysmonstm.analytics.rollup;
 
 import io.sysmonstm.analytics.snapshot.HostFacts;
+import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashMap;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -13,12 +15,12 @@ public final class BucketMerge {
   private BucketMerge() {}
 
   /**
-   * The newest emission of each bucket, given emissions in arrival order: a later emission of the
-   * same bucket replaces an earlier one (a window fired again holds everything the first firing
-   * held, plus the late data).
+   * The newest emission of each bucket, given emissions in arrival order, sorted by bucket start: a
+   * later emission of the same bucket replaces an earlier one (a window fired again holds
+   * everything the first firing held, plus the late data).
    */
   public static Collection<HostRollup> newestPerBucket(Iterable<HostRollup> inArrivalOrder) {
-    Map<Long, HostRollup> newest = new LinkedHashMap<>();
+    Map<Long, HostRollup> newest = new TreeMap<>();
     for (HostRollup r : inArrivalOrder) {
       newest.put(r.bucketStartMs(), r);
     }
@@ -27,19 +29,30 @@ public final class BucketMerge {
 
   /**
    * Merges {@code parts} (distinct buckets of one host) into one bucket starting at {@code
-   * bucketStartMs}; empty when there are none.
+   * bucketStartMs}; empty when there are none. Parts are merged in bucket order, so the result does
+   * not depend on the order they are given in (sums included); per series, the counts, sums,
+   * extremes and sketches are merged, never averaged.
    */
   public static Optional<HostRollup> merge(long bucketStartMs, Collection<HostRollup> parts) {
+    List<HostRollup> ordered = new ArrayList<>(parts);
+    ordered.sort(Comparator.comparingLong(HostRollup::bucketStartMs));
     HostRollup newest = null;
     long firstSeen = Long.MAX_VALUE;
-    Map<String, SeriesRollup> series = new TreeMap<>();
-    for (HostRollup part : parts) {
+    Map<String, SeriesStats> series = new TreeMap<>();
+    for (HostRollup part : ordered) {
       if (newest == null || part.lastSeenMs() >= newest.lastSeenMs()) {
         newest = part;
       }
       firstSeen = Math.min(firstSeen, part.firstSeenMs());
       for (SeriesRollup s : part.series()) {
-        series.merge(s.seriesKey(), s, SeriesRollup::merge);
+        SeriesStats stats = SeriesStats.of(s);
+        series.merge(
+            s.seriesKey(),
+            stats,
+            (mine, theirs) -> {
+              mine.merge(theirs);
+              return mine;
+            });
       }
     }
     if (newest == null) {
@@ -55,6 +68,6 @@ public final class BucketMerge {
             bucketStartMs,
             firstSeen,
             newest.lastSeenMs(),
-            series.values().toArray(SeriesRollup[]::new)));
+            series.values().stream().map(SeriesStats::toRollup).toArray(SeriesRollup[]::new)));
   }
 }

@@ -70,7 +70,7 @@ public class HostWindow {
   }
 
   /** The window's result, stamped with the bucket start; series sorted by series key. */
-  HostRollup toRollup(long bucketStartMs) {
+  public HostRollup toRollup(long bucketStartMs) {
     SeriesRollup[] rollups =
         series.entrySet().stream()
             .sorted(Map.Entry.comparingByKey(Comparator.naturalOrder()))

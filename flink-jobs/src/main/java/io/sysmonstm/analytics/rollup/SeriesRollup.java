@@ -1,11 +1,14 @@
 package io.sysmonstm.analytics.rollup;
 
 import io.sysmonstm.analytics.series.SeriesKey;
+import io.sysmonstm.analytics.sketch.ValueSketch;
 import java.util.Objects;
 
 /**
  * The statistics of one series over one bucket. Carries count and sum, never a stored average:
- * {@link #avg()} is computed where a row is written, and buckets merge exactly.
+ * {@link #avg()} is computed where a row is written, and buckets merge exactly. The quantiles come
+ * from {@code sketch} (within {@link ValueSketch#RELATIVE_ACCURACY} of the exact ones, clamped to
+ * [min, max]); merging buckets merges their sketches.
  *
  * @param metric metric name
  * @param attrs canonical attrs JSON
@@ -13,8 +16,12 @@ import java.util.Objects;
  * @param sum sum of the values
  * @param min smallest value
  * @param max largest value
- * @param last value with the newest timestamp
+ * @param last value with the newest timestamp (the larger one on a tie)
  * @param lastTs timestamp of {@code last}, epoch ms
+ * @param p50 median
+ * @param p95 95th percentile
+ * @param p99 99th percentile
+ * @param sketch the sketch of the values (not modified once in a rollup)
  */
 public record SeriesRollup(
     String metric,
@@ -24,21 +31,31 @@ public record SeriesRollup(
     double min,
     double max,
     double last,
-    long lastTs) {
+    long lastTs,
+    double p50,
+    double p95,
+    double p99,
+    ValueSketch sketch) {
 
   public SeriesRollup {
     Objects.requireNonNull(metric, "metric");
     Objects.requireNonNull(attrs, "attrs");
+    Objects.requireNonNull(sketch, "sketch");
     if (count <= 0) {
       throw new IllegalArgumentException("count must be positive, got " + count);
     }
     if (!(min <= max)) {
       throw new IllegalArgumentException("min " + min + " is above max " + max);
     }
+    if (!(min <= p50 && p50 <= p95 && p95 <= p99 && p99 <= max)) {
+      throw new IllegalArgumentException(
+          "quantiles " + p50 + ", " + p95 + ", " + p99 + " not ordered within [min, max]");
+    }
   }
 
+  /** {@code sum / count}, kept within [min, max] against rounding. */
   public double avg() {
-    return sum / count;
+    return Math.min(max, Math.max(min, sum / count));
   }
 
   public String seriesKey() {
@@ -47,15 +64,59 @@ public record SeriesRollup(
 
   /** This bucket merged with another bucket of the same series. */
   public SeriesRollup merge(SeriesRollup o) {
-    boolean theirsIsLast = o.lastTs >= lastTs;
-    return new SeriesRollup(
-        metric,
-        attrs,
-        count + o.count,
-        sum + o.sum,
-        Math.min(min, o.min),
-        Math.max(max, o.max),
-        theirsIsLast ? o.last : last,
-        theirsIsLast ? o.lastTs : lastTs);
+    SeriesStats merged = SeriesStats.of(this);
+    merged.merge(SeriesStats.of(o));
+    return merged.toRollup();
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof SeriesRollup r
+        && metric.equals(r.metric)
+        && attrs.equals(r.attrs)
+        && count == r.count
+        && Double.compare(sum, r.sum) == 0
+        && Double.compare(min, r.min) == 0
+        && Double.compare(max, r.max) == 0
+        && Double.compare(last, r.last) == 0
+        && lastTs == r.lastTs
+        && Double.compare(p50, r.p50) == 0
+        && Double.compare(p95, r.p95) == 0
+        && Double.compare(p99, r.p99) == 0
+        && sketch.equals(r.sketch);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(metric, attrs, count, sum, min, max, last, lastTs);
+  }
+
+  @Override
+  public String toString() {
+    return "SeriesRollup[metric="
+        + metric
+        + ", attrs="
+        + attrs
+        + ", count="
+        + count
+        + ", sum="
+        + sum
+        + ", min="
+        + min
+        + ", max="
+        + max
+        + ", last="
+        + last
+        + ", lastTs="
+        + lastTs
+        + ", p50="
+        + p50
+        + ", p95="
+        + p95
+        + ", p99="
+        + p99
+        + ", sketch="
+        + sketch
+        + "]";
   }
 }

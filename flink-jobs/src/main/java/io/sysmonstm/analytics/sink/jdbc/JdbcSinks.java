@@ -41,6 +41,10 @@ public final class JdbcSinks {
           + " first_seen = LEAST(hosts.first_seen, EXCLUDED.first_seen),"
           + " last_seen = GREATEST(hosts.last_seen, EXCLUDED.last_seen)";
 
+  static final String LATE_SAMPLES_UPSERT =
+      "INSERT INTO late_samples (host_id, metric, attrs, ts, value) VALUES (?, ?, ?::jsonb, ?, ?)"
+          + " ON CONFLICT (host_id, metric, attrs, ts) DO UPDATE SET value = EXCLUDED.value";
+
   /** Rows per JDBC batch. */
   static final int BATCH_SIZE = 1000;
 
@@ -57,17 +61,30 @@ public final class JdbcSinks {
     }
     return "INSERT INTO "
         + table
-        + " (host_id, metric, attrs, bucket, count, sum, min, max, avg, last, last_ts)"
-        + " VALUES (?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?)"
+        + " (host_id, metric, attrs, bucket, count, sum, min, max, avg, last, last_ts,"
+        + " p50, p95, p99, sketch)"
+        + " VALUES (?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
         + " ON CONFLICT (host_id, metric, attrs, bucket) DO UPDATE SET"
         + " count = EXCLUDED.count, sum = EXCLUDED.sum, min = EXCLUDED.min, max = EXCLUDED.max,"
-        + " avg = EXCLUDED.avg, last = EXCLUDED.last, last_ts = EXCLUDED.last_ts";
+        + " avg = EXCLUDED.avg, last = EXCLUDED.last, last_ts = EXCLUDED.last_ts,"
+        + " p50 = EXCLUDED.p50, p95 = EXCLUDED.p95, p99 = EXCLUDED.p99, sketch = EXCLUDED.sketch";
   }
 
   /** Raw samples into {@code samples}. */
   public static JdbcSink<SampleRow> samples(JobConfig cfg) {
     return JdbcSink.<SampleRow>builder()
         .withQueryStatement(SAMPLES_UPSERT, new SampleStatement())
+        .withExecutionOptions(execution())
+        .buildAtLeastOnce(connection(cfg));
+  }
+
+  /**
+   * Samples of snapshots later than the allowed lateness into {@code late_samples} (kept, not in
+   * any rollup).
+   */
+  public static JdbcSink<SampleRow> lateSamples(JobConfig cfg) {
+    return JdbcSink.<SampleRow>builder()
+        .withQueryStatement(LATE_SAMPLES_UPSERT, new SampleStatement())
         .withExecutionOptions(execution())
         .buildAtLeastOnce(connection(cfg));
   }
@@ -148,6 +165,10 @@ public final class JdbcSinks {
       ps.setDouble(9, r.avg());
       ps.setDouble(10, r.last());
       ps.setObject(11, timestamp(r.lastTsMs()));
+      ps.setDouble(12, r.p50());
+      ps.setDouble(13, r.p95());
+      ps.setDouble(14, r.p99());
+      ps.setBytes(15, r.sketch());
     }
   }
 
