@@ -10,6 +10,7 @@ import io.sysmonstm.relay.http.RelayVerticle;
 import io.sysmonstm.relay.live.LiveFeed;
 import io.sysmonstm.relay.live.RedisSubscriber;
 import io.sysmonstm.relay.metrics.RelayMetrics;
+import io.sysmonstm.relay.series.RecentReader;
 import io.sysmonstm.relay.series.SeriesApi;
 import io.sysmonstm.relay.series.SeriesReader;
 import io.sysmonstm.sql.Migrations;
@@ -108,7 +109,7 @@ public final class RelayServer implements AutoCloseable {
                   cfg.port(),
                   new HostsApi(
                       new HostsReader(redis, pg, redisStatus, pgStatus, cfg.staleAfter(), clock)),
-                  new SeriesApi(new SeriesReader(pg, pgStatus), clock),
+                  new SeriesApi(new SeriesReader(pg, pgStatus), new RecentReader(redis), clock),
                   new HealthApi(redis, pg, redisStatus, pgStatus),
                   live,
                   subscriber,

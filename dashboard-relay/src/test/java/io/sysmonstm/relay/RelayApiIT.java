@@ -28,6 +28,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.params.XAddParams;
 
 /** The relay's HTTP API, page and WebSocket against real Redis and PostgreSQL. */
 @ExtendWith(VertxExtension.class)
@@ -347,6 +348,58 @@ class RelayApiIT {
         series("metric", CPU, "from", ms(T0), "to", ms(T0.plus(Duration.ofDays(3))));
     assertThat(threeDays.getString("step")).isEqualTo("1h");
     assertThat(threeDays.getJsonArray("points").getJsonObject(0).getDouble("avg")).isEqualTo(101.0);
+  }
+
+  @Test
+  void theLastFiveMinutesComeFromTheRecentStreamElseFromTheDatabase() throws Exception {
+    Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+    String key = "sysmonstm:recent:web-1";
+    try (Jedis j = new Jedis("127.0.0.1", redis.port())) {
+      for (int i = 3; i >= 1; i--) {
+        Instant t = now.minusSeconds(30L * i);
+        j.xadd(
+            key,
+            XAddParams.xAddParams().id(t.toEpochMilli(), 0),
+            Map.of(CPU, String.valueOf(0.1 * i), CPU + "{\"cpu\":\"0\"}", "0.9"));
+      }
+      JsonObject fromRedis =
+          series("metric", CPU, "from", now.minusSeconds(120).toString(), "step", "raw");
+      assertThat(fromRedis.getJsonArray("points"))
+          .extracting(
+              p -> ((JsonObject) p).getString("t") + "=" + ((JsonObject) p).getDouble("avg"))
+          .containsExactly(
+              now.minusSeconds(90) + "=" + 0.30000000000000004,
+              now.minusSeconds(60) + "=" + 0.2,
+              now.minusSeconds(30) + "=" + 0.1);
+      JsonObject core =
+          series(
+              "metric",
+              CPU,
+              "attrs",
+              "cpu=0",
+              "from",
+              now.minusSeconds(120).toString(),
+              "step",
+              "raw");
+      assertThat(core.getJsonArray("points")).hasSize(3);
+
+      // no stream (an older job, or Redis restarted): the same query reads the samples table
+      j.del(key);
+      try (Connection c = TestPostgres.connect(jdbcUrl);
+          PreparedStatement ps =
+              c.prepareStatement(
+                  "INSERT INTO samples (host_id, metric, attrs, ts, value)"
+                      + " VALUES ('web-1', ?, '{}', ?, 0.42)")) {
+        ps.setString(1, CPU);
+        ps.setTimestamp(2, Timestamp.from(now.minusSeconds(45)));
+        ps.executeUpdate();
+      }
+      JsonObject fromDb =
+          series("metric", CPU, "from", now.minusSeconds(120).toString(), "step", "raw");
+      assertThat(fromDb.getJsonArray("points"))
+          .extracting(p -> ((JsonObject) p).getDouble("avg"))
+          .containsExactly(0.42);
+    }
   }
 
   @Test

@@ -298,6 +298,18 @@ class AnalyticsJobIT {
       assertThat(jedis.zscore("sysmonstm:hosts", "web-1"))
           .isEqualTo((double) sec(70).toEpochMilli());
       assertThat(jedis.hget("sysmonstm:host:web-2", CPU)).isEqualTo("0.5");
+
+      // the 5-minute recent stream: entries in event-time order, the newest = the live values
+      List<redis.clients.jedis.resps.StreamEntry> recent =
+          jedis.xrange("sysmonstm:recent:web-1", "-", "+");
+      assertThat(recent).isNotEmpty();
+      assertThat(recent).extracting(e -> e.getID().getTime()).isSorted();
+      var newest = recent.get(recent.size() - 1);
+      assertThat(newest.getID())
+          .isEqualTo(new redis.clients.jedis.StreamEntryID(sec(70).toEpochMilli(), 0));
+      // an entry holds exactly what its snapshot carried (the hash keeps older fields too)
+      assertThat(newest.getFields()).containsExactly(Map.entry(CPU, "0.6"));
+      assertThat(jedis.ttl("sysmonstm:recent:web-1")).isBetween(1L, 300L);
     }
 
     ObjectMapper json = new ObjectMapper();

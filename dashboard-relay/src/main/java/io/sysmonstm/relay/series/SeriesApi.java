@@ -1,10 +1,12 @@
 package io.sysmonstm.relay.series;
 
 import io.sysmonstm.relay.http.Replies;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
+import java.util.List;
 
 /**
  * {@code GET /api/hosts/{id}/series}: one series' history at the requested (or automatically
@@ -15,11 +17,23 @@ public final class SeriesApi {
   public static final int MAX_POINTS = 10_000;
 
   private final SeriesReader reader;
+  private final RecentReader recent;
   private final Clock clock;
 
-  public SeriesApi(SeriesReader reader, Clock clock) {
+  public SeriesApi(SeriesReader reader, RecentReader recent, Clock clock) {
     this.reader = reader;
+    this.recent = recent;
     this.clock = clock;
+  }
+
+  /** Raw points of the last five minutes come from Redis when it has them, else the database. */
+  private Future<List<Point>> points(SeriesQuery q) {
+    if (!RecentReader.covers(q, clock.instant())) {
+      return reader.read(q, MAX_POINTS);
+    }
+    return recent
+        .read(q, MAX_POINTS)
+        .compose(p -> p.isEmpty() ? reader.read(q, MAX_POINTS) : Future.succeededFuture(p));
   }
 
   public void get(RoutingContext ctx) {
@@ -30,8 +44,7 @@ public final class SeriesApi {
       Replies.sendError(ctx, 400, e.getMessage());
       return;
     }
-    reader
-        .read(q, MAX_POINTS)
+    points(q)
         .onSuccess(
             points -> {
               if (points.size() > MAX_POINTS) {

@@ -10,8 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The Redis contract for live values (read by the relay): the host hash, the hosts index and the
- * message published on {@code sysmonstm:live}.
+ * The Redis contract for live values (read by the relay): the host hash, the hosts index, the
+ * recent-values stream and the message published on {@code sysmonstm:live}.
  */
 public final class LiveValues {
   /** Channel of live host messages. */
@@ -20,7 +20,14 @@ public final class LiveValues {
   /** Sorted set of host ids scored by last seen (epoch ms). */
   public static final String HOSTS = "sysmonstm:hosts";
 
+  /**
+   * How far back a host's recent-values stream reaches: the dashboard's 5-minute charts and
+   * sparklines read it instead of the database.
+   */
+  public static final long RECENT_WINDOW_MS = 5 * 60_000L;
+
   private static final String HOST_PREFIX = "sysmonstm:host:";
+  private static final String RECENT_PREFIX = "sysmonstm:recent:";
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private LiveValues() {}
@@ -28,6 +35,24 @@ public final class LiveValues {
   /** Key of a host's hash. */
   public static String hostKey(String hostId) {
     return HOST_PREFIX + hostId;
+  }
+
+  /**
+   * Key of a host's recent-values stream: one entry per snapshot, entry id = the snapshot's event
+   * time in ms ({@code <ms>-0}), fields = {@link #recentFields}, trimmed to {@link
+   * #RECENT_WINDOW_MS} behind the newest entry.
+   */
+  public static String recentKey(String hostId) {
+    return RECENT_PREFIX + hostId;
+  }
+
+  /** The fields of a recent-values stream entry: one per series key, value as a decimal string. */
+  public static Map<String, String> recentFields(HostSnapshot s) {
+    Map<String, String> fields = new LinkedHashMap<>(s.samples().length * 2);
+    for (Sample sample : s.samples()) {
+      fields.put(sample.seriesKey(), Double.toString(sample.value()));
+    }
+    return fields;
   }
 
   /**

@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.JedisPooled;
 import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.params.XAddParams;
 import redis.clients.jedis.params.ZAddParams;
 
 /**
@@ -84,6 +85,17 @@ final class RedisLiveWriter implements SinkWriter<HostSnapshot> {
         p.hset(key, LiveValues.hashFields(s));
         p.expire(key, ttlSeconds);
         p.zadd(LiveValues.HOSTS, s.timestampMs(), s.hostId(), forwardOnly);
+        // only newer snapshots reach this sink, so entry ids grow; a replayed older one is
+        // refused by Redis (ID too small) without affecting the rest of the pipeline
+        String recent = LiveValues.recentKey(s.hostId());
+        p.xadd(
+            recent,
+            XAddParams.xAddParams()
+                .id(s.timestampMs(), 0)
+                .minId(Long.toString(s.timestampMs() - LiveValues.RECENT_WINDOW_MS))
+                .approximateTrimming(),
+            LiveValues.recentFields(s));
+        p.expire(recent, ttlSeconds);
         p.publish(LiveValues.CHANNEL, LiveValues.message(s));
       }
       p.sync();

@@ -39,4 +39,13 @@ class LiveValuesTest {
                 + ",\"values\":{\"system.cpu.utilization\":0.12,"
                 + "\"system.cpu.utilization{\\\"cpu\\\":\\\"0\\\"}\":0.1}}");
   }
+
+  @Test
+  void recentStreamEntryHoldsOnlyTheSeries() {
+    assertThat(LiveValues.recentKey("web-1")).isEqualTo("sysmonstm:recent:web-1");
+    assertThat(LiveValues.recentFields(s))
+        .containsExactly(
+            Map.entry("system.cpu.utilization", "0.12"),
+            Map.entry("system.cpu.utilization{\"cpu\":\"0\"}", "0.1"));
+  }
 }
