@@ -183,17 +183,7 @@ public final class Settings {
   /** A JDBC URL for PostgreSQL, {@code jdbc:postgresql://host:port/db}. */
   public String jdbcUrl(String name, String def) {
     String v = string(name, def);
-    URI u;
-    try {
-      u = v.startsWith("jdbc:") ? new URI(v.substring(5)) : null;
-    } catch (URISyntaxException e) {
-      u = null;
-    }
-    if (u == null
-        || !"postgresql".equals(u.getScheme())
-        || u.getHost() == null
-        || u.getPath() == null
-        || u.getPath().length() < 2) {
+    if (JdbcUrl.parse(v).isEmpty()) {
       throw invalid(name, "'" + v + "' is not a URL like jdbc:postgresql://host:5432/database");
     }
     return v;

@@ -1,11 +1,11 @@
 package io.sysmonstm.relay;
 
 import io.sysmonstm.config.ConfigException;
+import io.sysmonstm.config.JdbcUrl;
 import io.sysmonstm.config.Settings;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.SslMode;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashSet;
@@ -102,44 +102,32 @@ public record RelayConfig(
   }
 
   private static PgConnectOptions pgConnectOptions(String jdbcUrl, String user, String password) {
-    URI u;
-    try {
-      u = jdbcUrl.startsWith("jdbc:") ? new URI(jdbcUrl.substring(5)) : null;
-    } catch (URISyntaxException e) {
-      u = null;
-    }
-    if (u == null
-        || !"postgresql".equals(u.getScheme())
-        || u.getHost() == null
-        || u.getPath() == null
-        || u.getPath().length() < 2) {
-      throw new ConfigException(
-          "jdbc-url",
-          "invalid setting --jdbc-url: '"
-              + jdbcUrl
-              + "' is not a URL like jdbc:postgresql://host:5432/database");
-    }
+    JdbcUrl u =
+        JdbcUrl.parse(jdbcUrl)
+            .orElseThrow(
+                () ->
+                    new ConfigException(
+                        "jdbc-url",
+                        "invalid setting --jdbc-url: '"
+                            + jdbcUrl
+                            + "' is not a URL like jdbc:postgresql://host:5432/database"));
     PgConnectOptions o =
         new PgConnectOptions()
-            .setHost(u.getHost())
-            .setPort(u.getPort() > 0 ? u.getPort() : 5432)
-            .setDatabase(u.getPath().substring(1))
+            .setHost(u.host())
+            .setPort(u.port())
+            .setDatabase(u.database())
             .setUser(user)
             .setPassword(password);
-    if (u.getQuery() != null) {
-      for (String pair : u.getQuery().split("&")) {
-        int eq = pair.indexOf('=');
-        if (eq > 0 && pair.substring(0, eq).equals("sslmode")) {
-          try {
-            o.setSslMode(SslMode.of(pair.substring(eq + 1)));
-          } catch (IllegalArgumentException e) {
-            throw new ConfigException(
-                "jdbc-url",
-                "invalid setting --jdbc-url: sslmode '"
-                    + pair.substring(eq + 1)
-                    + "' is not one of disable, allow, prefer, require, verify-ca, verify-full");
-          }
-        }
+    String sslmode = u.params().get("sslmode");
+    if (sslmode != null) {
+      try {
+        o.setSslMode(SslMode.of(sslmode));
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(
+            "jdbc-url",
+            "invalid setting --jdbc-url: sslmode '"
+                + sslmode
+                + "' is not one of disable, allow, prefer, require, verify-ca, verify-full");
       }
     }
     return o;
