@@ -335,20 +335,24 @@ class EndToEndIT {
     }
     try (Connection c =
         DriverManager.getConnection(stack.jdbcUrl(), LocalConfig.DB, LocalConfig.DB)) {
+      // Each sink subtask flushes on its own (batch size, interval, checkpoint), so the hour rows
+      // being visible says nothing about another subtask's minute rows: wait for all of them.
       await()
           .atMost(Duration.ofSeconds(120))
           .untilAsserted(
-              () -> assertThat(rows(c, "rollup_1h", T0)).isEqualTo(render(expectedHours)));
-      assertThat(rows(c, "rollup_1m", T0)).isEqualTo(render(expectedMinutes));
-      try (ResultSet rs =
-          c.createStatement()
-              .executeQuery(
-                  "SELECT count(*) FROM samples WHERE ts < '"
-                      + Timestamp.from(FLUSH.minusSeconds(60))
-                      + "'")) {
-        rs.next();
-        assertThat(rs.getLong(1)).isEqualTo(2L * SERIES.size() * SNAPSHOTS);
-      }
+              () -> {
+                assertThat(rows(c, "rollup_1h", T0)).isEqualTo(render(expectedHours));
+                assertThat(rows(c, "rollup_1m", T0)).isEqualTo(render(expectedMinutes));
+                try (ResultSet rs =
+                    c.createStatement()
+                        .executeQuery(
+                            "SELECT count(*) FROM samples WHERE ts < '"
+                                + Timestamp.from(FLUSH.minusSeconds(60))
+                                + "'")) {
+                  rs.next();
+                  assertThat(rs.getLong(1)).isEqualTo(2L * SERIES.size() * SNAPSHOTS);
+                }
+              });
       try (ResultSet rs =
           c.createStatement()
               .executeQuery("SELECT host_id, hostname, cores FROM hosts ORDER BY host_id")) {
