@@ -1,0 +1,225 @@
+package io.sysmonstm.bench;
+
+import io.sysmonstm.config.ConfigException;
+import io.sysmonstm.config.Settings;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.EnumSet;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Configuration of one benchmark run, read once from flags and environment variables.
+ *
+ * @param hosts simulated hosts
+ * @param series series per host
+ * @param interval time between two snapshots of a host
+ * @param duration event time covered by the measured data, whole minutes
+ * @param mode preload (drain a full topic) or live (produce in real time)
+ * @param parallelism job parallelism (and mini-cluster slots)
+ * @param checkpointInterval the job's checkpoint interval
+ * @param stateBackend {@code rocksdb} or {@code hashmap}
+ * @param unalignedCheckpoints experiment: run the job with unaligned checkpoints
+ * @param partitions partitions of the samples topic
+ * @param kafkaBootstrap an external Kafka; empty starts one in this JVM
+ * @param jdbcUrl an external PostgreSQL; empty starts one as a child process
+ * @param jdbcUser database user
+ * @param jdbcPassword database password
+ * @param jdbcParams extra JDBC URL parameters for the job's sinks (e.g. {@code
+ *     reWriteBatchedInserts=true})
+ * @param redisUrl an external Redis; empty starts one as a child process
+ * @param seed seed of the simulated values
+ * @param start event time of the first snapshot; empty: two hours ago, on a whole minute
+ * @param tag part of host ids, topic and consumer group; empty: random
+ * @param discard experiment: sinks replaced by discarding ones (the job without them)
+ * @param uiPort Flink web UI / REST port, 0 for any free port
+ * @param timeout give up waiting for the job after this long
+ * @param report where to write the report as JSON, if anywhere
+ */
+public record BenchConfig(
+    int hosts,
+    int series,
+    Duration interval,
+    Duration duration,
+    Mode mode,
+    int parallelism,
+    Duration checkpointInterval,
+    String stateBackend,
+    boolean unalignedCheckpoints,
+    int partitions,
+    Optional<String> kafkaBootstrap,
+    Optional<String> jdbcUrl,
+    String jdbcUser,
+    String jdbcPassword,
+    Optional<String> jdbcParams,
+    Optional<String> redisUrl,
+    long seed,
+    Optional<Instant> start,
+    Optional<String> tag,
+    Set<Sink> discard,
+    int uiPort,
+    Duration timeout,
+    Optional<Path> report) {
+
+  /** How the fleet's data reaches the job. */
+  public enum Mode {
+    /** Write everything first, then measure how fast the job drains it (maximum throughput). */
+    PRELOAD,
+    /** Produce at the fleet's nominal rate in real time and watch whether lag grows. */
+    LIVE
+  }
+
+  /** The job's sinks that an experiment can replace with a discarding sink. */
+  public enum Sink {
+    SAMPLES,
+    LIVE,
+    ROLLUP_1M,
+    ROLLUP_1H,
+    HOSTS;
+
+    String flag() {
+      return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+  }
+
+  /** Longest interval: the tail that closes the last minute must stay inside the next one. */
+  static final Duration MAX_INTERVAL = Duration.ofSeconds(15);
+
+  public BenchConfig {
+    if (hosts < 1 || series < 1 || parallelism < 1 || partitions < 1) {
+      throw new IllegalArgumentException("hosts, series, parallelism, partitions must be positive");
+    }
+    Objects.requireNonNull(interval, "interval");
+    Objects.requireNonNull(mode, "mode");
+    Objects.requireNonNull(checkpointInterval, "checkpointInterval");
+    Objects.requireNonNull(stateBackend, "stateBackend");
+    Objects.requireNonNull(timeout, "timeout");
+    discard = Set.copyOf(discard);
+    if (interval.compareTo(MAX_INTERVAL) > 0) {
+      throw new ConfigException(
+          "interval", "invalid setting --interval: must be at most 15s, got " + interval);
+    }
+    if (duration.isZero() || duration.toMillis() % 60_000 != 0) {
+      throw new ConfigException(
+          "duration",
+          "invalid setting --duration: must be a whole number of minutes (1m, 2m, …), got "
+              + duration);
+    }
+    if (discard.contains(Sink.ROLLUP_1M)) {
+      throw new ConfigException(
+          "discard",
+          "invalid setting --discard: rollup-1m cannot be discarded, the run ends when its rows"
+              + " are in PostgreSQL");
+    }
+  }
+
+  /** Reads every flag of the benchmark from {@code s}; calls nothing else. */
+  public static BenchConfig from(Settings s) {
+    return new BenchConfig(
+        s.integer("hosts", 10_000, 1, 1_000_000),
+        s.integer("series", 20, 1, 1_000),
+        s.duration("interval", Duration.ofSeconds(1), Duration.ofMillis(100)),
+        s.duration("duration", Duration.ofMinutes(2), Duration.ofMinutes(1)),
+        mode(s.string("mode", "preload")),
+        s.integer("parallelism", 2, 1, 64),
+        s.duration("checkpoint-interval", Duration.ofSeconds(10), Duration.ofMillis(100)),
+        stateBackend(s.string("state-backend", "rocksdb")),
+        s.bool("unaligned-checkpoints", false),
+        s.integer("partitions", 4, 1, 1024),
+        s.optional("kafka-bootstrap").map(v -> s.hostPorts("kafka-bootstrap", v)),
+        s.optional("jdbc-url").map(v -> s.jdbcUrl("jdbc-url", v)),
+        s.string("jdbc-user", "sysmonstm"),
+        s.secret("jdbc-password").orElse("sysmonstm"),
+        s.optional("jdbc-params"),
+        s.optional("redis-url")
+            .map(v -> s.uri("redis-url", v, Set.of("redis", "rediss")).toString()),
+        s.integer("seed", 42, Integer.MIN_VALUE, Integer.MAX_VALUE),
+        s.optional("start").map(BenchConfig::instant),
+        s.optional("tag").map(BenchConfig::tag),
+        discard(s.string("discard", "")),
+        s.port("ui-port", 0),
+        s.duration("timeout", Duration.ofMinutes(30), Duration.ofSeconds(10)),
+        s.optional("report").map(Path::of));
+  }
+
+  /** Event time of the first snapshot. */
+  public Instant startInstant(Instant now) {
+    return start.orElse(now.minus(Duration.ofHours(2)).truncatedTo(ChronoUnit.MINUTES));
+  }
+
+  /** The run's tag: given, or six random characters. */
+  public String tagOrRandom() {
+    return tag.orElseGet(
+        () ->
+            Long.toString(
+                ThreadLocalRandom.current()
+                    .nextLong(36L * 36 * 36 * 36 * 36, 36L * 36 * 36 * 36 * 36 * 36),
+                36));
+  }
+
+  private static Mode mode(String v) {
+    try {
+      return Mode.valueOf(v.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(
+          "mode", "invalid setting --mode: '" + v + "' is not one of preload, live");
+    }
+  }
+
+  private static String stateBackend(String v) {
+    String b = v.toLowerCase(Locale.ROOT);
+    if (!b.equals("rocksdb") && !b.equals("hashmap")) {
+      throw new ConfigException(
+          "state-backend",
+          "invalid setting --state-backend: '" + v + "' is not one of rocksdb, hashmap");
+    }
+    return b;
+  }
+
+  private static Instant instant(String v) {
+    try {
+      return Instant.parse(v);
+    } catch (DateTimeParseException e) {
+      throw new ConfigException(
+          "start",
+          "invalid setting --start: '" + v + "' is not an instant like 2025-11-23T08:00:00Z");
+    }
+  }
+
+  private static String tag(String v) {
+    if (!v.matches("[a-z0-9]{1,16}")) {
+      throw new ConfigException(
+          "tag", "invalid setting --tag: must be 1-16 lower-case letters or digits, got " + v);
+    }
+    return v;
+  }
+
+  private static Set<Sink> discard(String v) {
+    Set<Sink> out = EnumSet.noneOf(Sink.class);
+    for (String part : v.split(",")) {
+      String p = part.trim();
+      if (p.isEmpty()) {
+        continue;
+      }
+      Sink match = null;
+      for (Sink sink : Sink.values()) {
+        if (sink.flag().equals(p)) {
+          match = sink;
+        }
+      }
+      if (match == null) {
+        throw new ConfigException(
+            "discard",
+            "invalid setting --discard: '" + p + "' is not one of samples, live, rollup-1h, hosts");
+      }
+      out.add(match);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,95 @@
+package io.sysmonstm.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.sysmonstm.config.ConfigException;
+import io.sysmonstm.config.Settings;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class BenchConfigTest {
+
+  static BenchConfig parse(String... args) {
+    Settings s = Settings.parse(args, Map.of());
+    BenchConfig cfg = BenchConfig.from(s);
+    s.rejectUnknown();
+    return cfg;
+  }
+
+  @Test
+  void defaultsAreTheIssueTargetAgainstEmbeddedServers() {
+    BenchConfig cfg = parse();
+
+    assertThat(cfg.hosts()).isEqualTo(10_000);
+    assertThat(cfg.series()).isEqualTo(20);
+    assertThat(cfg.interval()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(cfg.duration()).isEqualTo(Duration.ofMinutes(2));
+    assertThat(cfg.mode()).isEqualTo(BenchConfig.Mode.PRELOAD);
+    assertThat(cfg.parallelism()).isEqualTo(2);
+    assertThat(cfg.checkpointInterval()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(cfg.stateBackend()).isEqualTo("rocksdb");
+    assertThat(cfg.partitions()).isEqualTo(4);
+    assertThat(cfg.kafkaBootstrap()).isEmpty();
+    assertThat(cfg.jdbcUrl()).isEmpty();
+    assertThat(cfg.redisUrl()).isEmpty();
+    assertThat(cfg.discard()).isEmpty();
+  }
+
+  @Test
+  void flagsSetTheRun() {
+    BenchConfig cfg =
+        parse(
+            "--hosts",
+            "1000",
+            "--mode",
+            "live",
+            "--state-backend",
+            "hashmap",
+            "--discard",
+            "samples,live",
+            "--start",
+            "2025-11-23T06:00:00Z",
+            "--kafka-bootstrap",
+            "localhost:9092",
+            "--tag",
+            "abc");
+
+    assertThat(cfg.hosts()).isEqualTo(1000);
+    assertThat(cfg.mode()).isEqualTo(BenchConfig.Mode.LIVE);
+    assertThat(cfg.stateBackend()).isEqualTo("hashmap");
+    assertThat(cfg.discard()).isEqualTo(Set.of(BenchConfig.Sink.SAMPLES, BenchConfig.Sink.LIVE));
+    assertThat(cfg.startInstant(Instant.now())).isEqualTo(Instant.parse("2025-11-23T06:00:00Z"));
+    assertThat(cfg.kafkaBootstrap()).contains("localhost:9092");
+    assertThat(cfg.tagOrRandom()).isEqualTo("abc");
+  }
+
+  @Test
+  void withoutStartTheDataBeginsTwoHoursAgoOnAWholeMinute() {
+    Instant now = Instant.parse("2025-11-23T08:17:42.5Z");
+    assertThat(parse().startInstant(now)).isEqualTo(Instant.parse("2025-11-23T06:17:00Z"));
+  }
+
+  @Test
+  void invalidSettingsNameTheFlag() {
+    assertThatThrownBy(() -> parse("--duration", "90s"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("--duration")
+        .hasMessageContaining("whole number of minutes");
+    assertThatThrownBy(() -> parse("--mode", "fast"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("--mode");
+    assertThatThrownBy(() -> parse("--discard", "rollup-1m"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("--discard");
+    assertThatThrownBy(() -> parse("--interval", "30s"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("--interval");
+    assertThatThrownBy(() -> parse("--hostz", "3"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("--hostz");
+  }
+}
