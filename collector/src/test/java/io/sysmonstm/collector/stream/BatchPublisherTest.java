@@ -113,11 +113,12 @@ class BatchPublisherTest {
   @Test
   void aFullBufferDropsTheOldestBatchesAndCountsThem() {
     ingress.autoAck(false);
+    // capture before offering: the overflow warning is logged while the batches are offered
+    LogCapture log = LogCapture.of(BatchPublisher.class);
     publisher(ingress.channel(), 3);
 
     offer(1, 5);
 
-    LogCapture log = LogCapture.of(BatchPublisher.class);
     await().until(() -> publisher.bufferedSeqs().equals(List.of(3L, 4L, 5L)));
     assertThat(publisher.droppedOnOverflow()).isEqualTo(2);
 
