@@ -1,5 +1,11 @@
 package io.sysmonstm.analytics;
 
+import io.sysmonstm.analytics.alert.AlertEvent;
+import io.sysmonstm.analytics.alert.AlertPipeline;
+import io.sysmonstm.analytics.alert.KafkaLagWatch;
+import io.sysmonstm.analytics.alert.PipelineHealth;
+import io.sysmonstm.analytics.alert.RuleUpdate;
+import io.sysmonstm.analytics.alert.RulesSource;
 import io.sysmonstm.analytics.dedup.DropResentSnapshots;
 import io.sysmonstm.analytics.late.LateSnapshots;
 import io.sysmonstm.analytics.live.NewestSnapshotFilter;
@@ -21,8 +27,15 @@ import io.sysmonstm.analytics.source.KafkaSnapshotSource;
 import io.sysmonstm.analytics.startup.DependencyCheck;
 import io.sysmonstm.config.Launcher;
 import io.sysmonstm.config.Settings;
+import io.sysmonstm.rules.Rule;
+import io.sysmonstm.rules.RuleCodec;
 import io.sysmonstm.sql.Migrations;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -61,6 +74,8 @@ import org.slf4j.LoggerFactory;
  *                                              ├─ late side output ─ late-snapshots
  *                                              │    ─ late-samples-rows ──────────── sink-late
  *                                              └─ keyBy host ─ rollup-1h ─ rollup-1h-rows ─ sink-rollup-1h
+ * rules ─ broadcast ─┐
+ *     dedup-batches ─┴─ alerts ({@link AlertPipeline}) ─────────────────────────── sink-alerts-*
  * </pre>
  *
  * <p>The stream is keyed by host once, before {@code dedup-batches}; the live filter and the minute
@@ -92,6 +107,12 @@ public final class AnalyticsJob {
   private final Duration allowedLateness;
   private final Duration liveTtl;
   private final Duration dedupTtl;
+  private final List<Rule> rules;
+  private final RulesInput rulesInput;
+  private final List<Sink<AlertEvent>> alertSinks;
+  private final PipelineHealth pipelineHealth;
+  private final Duration alertRetroAfter;
+  private final Duration pipelineLag;
 
   private AnalyticsJob(Builder b) {
     this.input = Objects.requireNonNull(b.input, "input (source) not set");
@@ -107,6 +128,12 @@ public final class AnalyticsJob {
     this.allowedLateness = b.cfg.allowedLateness();
     this.liveTtl = b.cfg.liveTtl();
     this.dedupTtl = b.cfg.dedupTtl();
+    this.rules = b.rules;
+    this.rulesInput = b.rulesInput;
+    this.alertSinks = List.copyOf(b.alertSinks);
+    this.pipelineHealth = b.pipelineHealth;
+    this.alertRetroAfter = b.cfg.alertRetroAfter();
+    this.pipelineLag = b.cfg.pipelineLag();
   }
 
   /** A builder without input or sinks, timing taken from {@code cfg}. */
@@ -126,7 +153,39 @@ public final class AnalyticsJob {
         .rollup1mSink(JdbcSinks.rollup1m(cfg))
         .rollup1hSink(JdbcSinks.rollup1h(cfg))
         .hostsSink(JdbcSinks.hosts(cfg))
-        .lateSink(JdbcSinks.lateSamples(cfg));
+        .lateSink(JdbcSinks.lateSamples(cfg))
+        .rules(
+            cfg.alerts() ? rulesOf(cfg) : List.of(),
+            env ->
+                env.fromSource(
+                        RulesSource.create(
+                            cfg.kafkaBootstrap(), cfg.rulesTopic(), cfg.groupId() + "-rules"),
+                        RulesSource.watermarks(),
+                        "source-rules")
+                    .setParallelism(1)
+                    .uid("source-rules"))
+        .pipelineHealth(
+            new KafkaLagWatch(
+                cfg.kafkaBootstrap(),
+                cfg.samplesTopic(),
+                cfg.groupId(),
+                max(cfg.pipelineLag(), cfg.checkpointInterval().multipliedBy(3))));
+  }
+
+  /** The rules the job starts with: the rules file, or the built-in defaults. */
+  public static List<Rule> rulesOf(JobConfig cfg) {
+    if (cfg.rulesFile().isEmpty()) {
+      return RuleCodec.defaults();
+    }
+    try {
+      return RuleCodec.parseAll(Files.readString(cfg.rulesFile().get()));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read --rules-file " + cfg.rulesFile().get(), e);
+    }
+  }
+
+  private static Duration max(Duration a, Duration b) {
+    return a.compareTo(b) >= 0 ? a : b;
   }
 
   /** The job as it runs in production: Kafka in, Redis and PostgreSQL out. */
@@ -217,6 +276,25 @@ public final class AnalyticsJob {
         .sinkTo(rollup1hSink)
         .name("sink-rollup-1h")
         .uid("sink-rollup-1h");
+
+    // (d) alerts: rules evaluated per host, transitions to every alert sink
+    if (!rules.isEmpty() || rulesInput != null) {
+      DataStream<RuleUpdate> ruleUpdates =
+          rulesInput != null
+              ? rulesInput.open(env)
+              : env.fromData(
+                      List.of(new RuleUpdate("", null)), TypeInformation.of(RuleUpdate.class))
+                  .uid("source-rules")
+                  // fromData cannot be empty: one placeholder, filtered out
+                  .filter(u -> !u.ruleId().isEmpty())
+                  .uid("no-rule-updates");
+      DataStream<AlertEvent> alerts =
+          AlertPipeline.build(
+              byHost, ruleUpdates, rules, alertRetroAfter, pipelineLag, pipelineHealth);
+      for (int i = 0; i < alertSinks.size(); i++) {
+        alerts.sinkTo(alertSinks.get(i)).name("sink-alerts-" + i).uid("sink-alerts-" + i);
+      }
+    }
   }
 
   /**
@@ -276,6 +354,10 @@ public final class AnalyticsJob {
     private Sink<HostRow> hostsSink;
     private Sink<SampleRow> lateSink;
     private UnaryOperator<DataStream<HostSnapshot>> afterSource = UnaryOperator.identity();
+    private List<Rule> rules = List.of();
+    private RulesInput rulesInput;
+    private final List<Sink<AlertEvent>> alertSinks = new ArrayList<>();
+    private PipelineHealth pipelineHealth = PipelineHealth.none();
 
     private Builder(JobConfig cfg) {
       this.cfg = Objects.requireNonNull(cfg, "cfg");
@@ -342,9 +424,37 @@ public final class AnalyticsJob {
       return this;
     }
 
+    /**
+     * Alert rules: {@code fileRules} in effect from the start, changed by the records of {@code
+     * updates} (null: no changes). No rules and no updates leaves the alert branch out.
+     */
+    public Builder rules(List<Rule> fileRules, RulesInput updates) {
+      this.rules = List.copyOf(fileRules);
+      this.rulesInput = updates;
+      return this;
+    }
+
+    /** A sink of alert transitions (several may be added: Kafka, PostgreSQL, Redis, ...). */
+    public Builder alertSink(Sink<AlertEvent> sink) {
+      this.alertSinks.add(Objects.requireNonNull(sink, "sink"));
+      return this;
+    }
+
+    /** Where the evaluation learns that the pipeline lags (Kafka consumer lag in production). */
+    public Builder pipelineHealth(PipelineHealth health) {
+      this.pipelineHealth = Objects.requireNonNull(health, "health");
+      return this;
+    }
+
     public AnalyticsJob build() {
       return new AnalyticsJob(this);
     }
+  }
+
+  /** Builds the stream of rule changes in the job's environment. */
+  @FunctionalInterface
+  public interface RulesInput extends java.io.Serializable {
+    DataStream<RuleUpdate> open(StreamExecutionEnvironment env);
   }
 
   /** Keys snapshots by host. */

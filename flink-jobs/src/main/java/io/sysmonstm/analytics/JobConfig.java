@@ -38,6 +38,14 @@ import java.util.OptionalInt;
  *     snapshot, to drop resent ones; must exceed the allowed lateness and the longest back-fill
  * @param parallelism job parallelism; empty takes the cluster's default
  * @param migrate whether {@code main} applies the database migrations before submitting
+ * @param alerts whether the job evaluates alert rules
+ * @param rulesFile the rules the job starts with (a JSON array); empty takes the built-in defaults
+ * @param rulesTopic compacted topic of rule changes (key rule id, value JSON, tombstone deletes)
+ * @param alertsTopic topic the alert transitions go to
+ * @param alertmanagerUrl Alertmanager to notify ({@code http://host:9093}); empty: none
+ * @param alertRetroAfter a transition raised by a sample older than this is retro (history only)
+ * @param pipelineLag how far the watermark may trail the clock (or Kafka stall) before the pipeline
+ *     counts as lagging and host-down alerts wait
  */
 public record JobConfig(
     String kafkaBootstrap,
@@ -57,7 +65,14 @@ public record JobConfig(
     Duration liveTtl,
     Duration dedupTtl,
     OptionalInt parallelism,
-    boolean migrate) {
+    boolean migrate,
+    boolean alerts,
+    Optional<Path> rulesFile,
+    String rulesTopic,
+    String alertsTopic,
+    Optional<URI> alertmanagerUrl,
+    Duration alertRetroAfter,
+    Duration pipelineLag) {
 
   /** Where the Kafka source starts without a checkpoint. */
   public enum StartingOffsets {
@@ -99,6 +114,12 @@ public record JobConfig(
       throw new ConfigException("live-ttl", "invalid setting --live-ttl: must be at least 1s");
     }
     requirePositive(dedupTtl, "dedup-ttl");
+    Objects.requireNonNull(rulesFile, "rulesFile");
+    requireNonBlank(rulesTopic, "rules-topic");
+    requireNonBlank(alertsTopic, "alerts-topic");
+    Objects.requireNonNull(alertmanagerUrl, "alertmanagerUrl");
+    requirePositive(alertRetroAfter, "alert-retro-after");
+    requirePositive(pipelineLag, "pipeline-lag");
     if (dedupTtl.compareTo(allowedLateness) <= 0) {
       throw new ConfigException(
           "dedup-ttl",
@@ -131,7 +152,24 @@ public record JobConfig(
         s.duration("live-ttl", Duration.ofMinutes(5), Duration.ofSeconds(1)),
         s.duration("dedup-ttl", Duration.ofHours(2), Duration.ofSeconds(1)),
         s.optional("parallelism").stream().mapToInt(JobConfig::parallelism).findFirst(),
-        s.bool("migrate", true));
+        s.bool("migrate", true),
+        s.bool("alerts", true),
+        s.optional("rules-file").map(f -> rulesFile(f)),
+        s.string("rules-topic", "sysmonstm.rules"),
+        s.string("alerts-topic", "sysmonstm.alerts"),
+        s.optional("alertmanager-url")
+            .map(u -> s.uri("alertmanager-url", u, new LinkedHashSet<>(List.of("http", "https")))),
+        s.duration("alert-retro-after", Duration.ofMinutes(2), Duration.ofSeconds(1)),
+        s.duration("pipeline-lag", Duration.ofSeconds(30), Duration.ofSeconds(1)));
+  }
+
+  private static Path rulesFile(String f) {
+    Path p = Path.of(f);
+    if (!java.nio.file.Files.isReadable(p)) {
+      throw new ConfigException(
+          "rules-file", "invalid setting --rules-file: " + f + " is not a readable file");
+    }
+    return p;
   }
 
   private static <E extends Enum<E>> E choice(Settings s, String name, E def, Class<E> type) {
