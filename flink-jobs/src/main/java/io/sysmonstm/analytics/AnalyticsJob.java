@@ -19,6 +19,9 @@ import io.sysmonstm.analytics.rollup.MinuteAggregate;
 import io.sysmonstm.analytics.rollup.RollupRow;
 import io.sysmonstm.analytics.rollup.RollupRows;
 import io.sysmonstm.analytics.rollup.StampBucket;
+import io.sysmonstm.analytics.sink.alert.AlertSinks;
+import io.sysmonstm.analytics.sink.alert.AlertmanagerSink;
+import io.sysmonstm.analytics.sink.alert.RedisAlertSink;
 import io.sysmonstm.analytics.sink.jdbc.JdbcSinks;
 import io.sysmonstm.analytics.sink.redis.RedisLiveSink;
 import io.sysmonstm.analytics.snapshot.HostSnapshot;
@@ -111,6 +114,7 @@ public final class AnalyticsJob {
   private final RulesInput rulesInput;
   private final List<Sink<AlertEvent>> alertSinks;
   private final PipelineHealth pipelineHealth;
+  private final Sink<AlertEvent> alertmanager;
   private final Duration alertRetroAfter;
   private final Duration pipelineLag;
 
@@ -132,6 +136,7 @@ public final class AnalyticsJob {
     this.rulesInput = b.rulesInput;
     this.alertSinks = List.copyOf(b.alertSinks);
     this.pipelineHealth = b.pipelineHealth;
+    this.alertmanager = b.alertmanager;
     this.alertRetroAfter = b.cfg.alertRetroAfter();
     this.pipelineLag = b.cfg.pipelineLag();
   }
@@ -146,8 +151,15 @@ public final class AnalyticsJob {
    * of them can still be replaced, e.g. a bounded Kafka source in tests.
    */
   public static Builder productionBuilder(JobConfig cfg) {
-    return builder(cfg)
-        .source(KafkaSnapshotSource.create(cfg))
+    Builder b = builder(cfg);
+    if (cfg.alerts()) {
+      b.alertSink(
+              AlertSinks.kafka(cfg.kafkaBootstrap(), cfg.alertsTopic(), cfg.groupId() + "-alerts"))
+          .alertSink(AlertSinks.jdbc(cfg))
+          .alertSink(new RedisAlertSink(cfg.redisUrl()));
+      cfg.alertmanagerUrl().ifPresent(u -> b.alertmanager(new AlertmanagerSink(u)));
+    }
+    return b.source(KafkaSnapshotSource.create(cfg))
         .liveSink(new RedisLiveSink(cfg.redisUrl(), cfg.liveTtl()))
         .samplesSink(JdbcSinks.samples(cfg))
         .rollup1mSink(JdbcSinks.rollup1m(cfg))
@@ -156,14 +168,16 @@ public final class AnalyticsJob {
         .lateSink(JdbcSinks.lateSamples(cfg))
         .rules(
             cfg.alerts() ? rulesOf(cfg) : List.of(),
-            env ->
-                env.fromSource(
-                        RulesSource.create(
-                            cfg.kafkaBootstrap(), cfg.rulesTopic(), cfg.groupId() + "-rules"),
-                        RulesSource.watermarks(),
-                        "source-rules")
-                    .setParallelism(1)
-                    .uid("source-rules"))
+            !cfg.alerts()
+                ? null
+                : env ->
+                    env.fromSource(
+                            RulesSource.create(
+                                cfg.kafkaBootstrap(), cfg.rulesTopic(), cfg.groupId() + "-rules"),
+                            RulesSource.watermarks(),
+                            "source-rules")
+                        .setParallelism(1)
+                        .uid("source-rules"))
         .pipelineHealth(
             new KafkaLagWatch(
                 cfg.kafkaBootstrap(),
@@ -294,6 +308,14 @@ public final class AnalyticsJob {
       for (int i = 0; i < alertSinks.size(); i++) {
         alerts.sinkTo(alertSinks.get(i)).name("sink-alerts-" + i).uid("sink-alerts-" + i);
       }
+      if (alertmanager != null) {
+        // it keeps every firing alert to re-send it: one writer holds them all
+        alerts
+            .sinkTo(alertmanager)
+            .setParallelism(1)
+            .name("sink-alerts-alertmanager")
+            .uid("sink-alerts-alertmanager");
+      }
     }
   }
 
@@ -358,6 +380,7 @@ public final class AnalyticsJob {
     private RulesInput rulesInput;
     private final List<Sink<AlertEvent>> alertSinks = new ArrayList<>();
     private PipelineHealth pipelineHealth = PipelineHealth.none();
+    private Sink<AlertEvent> alertmanager;
 
     private Builder(JobConfig cfg) {
       this.cfg = Objects.requireNonNull(cfg, "cfg");
@@ -437,6 +460,12 @@ public final class AnalyticsJob {
     /** A sink of alert transitions (several may be added: Kafka, PostgreSQL, Redis, ...). */
     public Builder alertSink(Sink<AlertEvent> sink) {
       this.alertSinks.add(Objects.requireNonNull(sink, "sink"));
+      return this;
+    }
+
+    /** Notifications to Alertmanager (written by one subtask). */
+    public Builder alertmanager(Sink<AlertEvent> sink) {
+      this.alertmanager = Objects.requireNonNull(sink, "sink");
       return this;
     }
 

@@ -50,6 +50,9 @@ public final class LocalStack implements AutoCloseable {
   /** Topics created on the embedded broker. */
   public static final String SAMPLES_TOPIC = "sysmonstm.samples";
 
+  public static final String RULES_TOPIC = "sysmonstm.rules";
+  public static final String ALERTS_TOPIC = "sysmonstm.alerts";
+
   private final LocalConfig cfg;
   private final Deque<AutoCloseable> running = new ArrayDeque<>();
   private String kafkaBootstrap;
@@ -129,6 +132,9 @@ public final class LocalStack implements AutoCloseable {
       EmbeddedKafka kafka = EmbeddedKafka.start(port(cfg.kafkaPort()), dir("kafka"));
       running.push(kafka);
       kafka.createTopic(SAMPLES_TOPIC, Math.max(2, cfg.parallelism()));
+      // rule changes: one partition (one order of changes), compacted (the latest per rule)
+      kafka.createTopic(RULES_TOPIC, 1, Map.of("cleanup.policy", "compact"));
+      kafka.createTopic(ALERTS_TOPIC, Math.max(2, cfg.parallelism()));
       kafkaBootstrap = kafka.bootstrapServers();
     }
     if (cfg.redisUrl().isPresent()) {
@@ -258,6 +264,10 @@ public final class LocalStack implements AutoCloseable {
                       cfg.jdbcUser(),
                       "--jdbc-password",
                       cfg.jdbcPassword(),
+                      "--kafka-bootstrap",
+                      kafkaBootstrap,
+                      "--rules-topic",
+                      RULES_TOPIC,
                       "--migrate",
                       "false"
                     },

@@ -254,6 +254,98 @@ class DashboardBrowserIT {
     assertThat(page.eval("typeof window.__xss").asText()).isEqualTo("undefined");
   }
 
+  @Test
+  @Order(4)
+  void aRuleChangedThroughTheApiFiresAndResolvesOnTheDashboard() throws Exception {
+    String rules = "http://localhost:" + stack.relayPort() + "/api/rules/cpu-any";
+    String firing = "http://localhost:" + stack.relayPort() + "/api/alerts?state=firing";
+    String resolved = "http://localhost:" + stack.relayPort() + "/api/alerts?state=resolved";
+    String rule =
+        "{\"metric\":\"system.cpu.utilization\",\"match\":{\"cpu\":\"\"},\"op\":\">\","
+            + "\"threshold\":%s,\"for\":\"10s\",\"severity\":\"warning\"}";
+    String cpuAny =
+        "#alert-active li[data-state=firing] .who, #alert-history li[data-state=firing] .who";
+
+    // any CPU value breaches -1: after 10 s of samples the alert fires for this machine
+    long put = System.nanoTime();
+    assertThat(http("PUT", rules, rule.formatted("-1")).statusCode()).isIn(200, 201);
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .pollInterval(Duration.ofMillis(250))
+        .until(() -> alertsOf(firing).contains(HOST_ID));
+    double fired = (System.nanoTime() - put) / 1e9;
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(250))
+        .untilAsserted(
+            () ->
+                assertThat(texts(cpuAny))
+                    .as("alerts on the page")
+                    .anySatisfy(t -> assertThat(t).isEqualTo(HOST_ID + " · cpu-any")));
+
+    // nothing breaches 2: the next sample resolves it, on the page as well
+    put = System.nanoTime();
+    assertThat(http("PUT", rules, rule.formatted("2")).statusCode()).isEqualTo(200);
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(250))
+        .until(() -> !alertsOf(firing).contains(HOST_ID) && alertsOf(resolved).contains(HOST_ID));
+    double resolvedAfter = (System.nanoTime() - put) / 1e9;
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(250))
+        .untilAsserted(
+            () -> {
+              assertThat(texts("#alert-active li .who")).doesNotContain(HOST_ID + " · cpu-any");
+              assertThat(texts("#alert-history li[data-state=resolved] .who"))
+                  .contains(HOST_ID + " · cpu-any");
+            });
+    LOG.info(
+        "cpu-any fired {} s after the PUT (issue target 20 s), resolved {} s after raising the"
+            + " threshold (target 10 s)",
+        String.format("%.1f", fired),
+        String.format("%.1f", resolvedAfter));
+  }
+
+  /** The host ids of the cpu-any alerts {@code url} lists. */
+  static List<String> alertsOf(String url) throws Exception {
+    List<String> hosts = new ArrayList<>();
+    for (JsonNode a : JSON.readTree(http("GET", url, null).body())) {
+      if (a.path("rule_id").asText().equals("cpu-any")) {
+        hosts.add(a.path("host_id").asText());
+      }
+    }
+    return hosts;
+  }
+
+  static HttpResponse<String> http(String method, String url, String body) throws Exception {
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create(url))
+                .header("Content-Type", "application/json")
+                .method(
+                    method,
+                    body == null
+                        ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** Text of every element matching {@code selector}. */
+  static List<String> texts(String selector) throws Exception {
+    JsonNode n =
+        page.eval(
+            "JSON.stringify(Array.from(document.querySelectorAll("
+                + JSON.writeValueAsString(selector)
+                + ")).map(e => e.textContent))");
+    List<String> out = new ArrayList<>();
+    for (JsonNode t : JSON.readTree(n.asText())) {
+      out.add(t.asText());
+    }
+    return out;
+  }
+
   // ------------------------------------------------------------------ page helpers
 
   /** The card of {@code hostId}: text of every {@code data-field}, or JSON null if absent. */
