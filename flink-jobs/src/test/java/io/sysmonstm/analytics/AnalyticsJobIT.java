@@ -167,7 +167,10 @@ class AnalyticsJobIT {
                 "--state-backend",
                 "rocksdb",
                 "--parallelism",
-                "2"));
+                "2",
+                // bounded input: the rules topic would keep the job running (AlertsExactlyOnceIT)
+                "--alerts",
+                "false"));
     args.addAll(List.of(more));
     return JobConfig.from(Settings.parse(args.toArray(String[]::new), Map.of()));
   }
