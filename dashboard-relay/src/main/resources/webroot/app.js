@@ -1,6 +1,8 @@
-// sysmonstm dashboard: a card per host, live over /ws, history from /api/hosts/{id}/series.
-// Every piece of text that comes from collectors (host names, os, mountpoints, devices) is set
-// with textContent on elements made with createElement: never parsed as HTML.
+// sysmonstm dashboard: a card per host, live over /ws, history from /api/hosts/{id}/series;
+// active alerts and recent transitions from /api/alerts, then live over /ws; the rules from
+// /api/rules. Every piece of text that comes from collectors or rules (host names, os,
+// mountpoints, devices, summaries) is set with textContent on elements made with
+// createElement: never parsed as HTML.
 'use strict';
 
 (function () {
@@ -8,7 +10,8 @@
   const DOWN_AFTER_MS = 300000;      // the live hash expires after 5 minutes of silence
   const REFRESH_MS = 15000;          // re-read /api/hosts (new hosts, health from the server)
   const SPARK_POINTS = 60;
-  const MAX_ALERTS = 20;
+  const MAX_HISTORY = 50;             // recent alert transitions shown
+  const SEVERITIES = ['critical', 'warning', 'info'];
 
   const hosts = new Map();           // host_id -> {data, el, fields, spark, cpu: []}
   const grid = document.getElementById('hosts');
@@ -340,13 +343,14 @@
       backoffMs = 500;
       setConn('live', 'live');
       loadHosts();
+      loadAlerts();   // transitions may have been missed while disconnected
     };
     ws.onmessage = (ev) => {
       let msg;
       try { msg = JSON.parse(ev.data); } catch (e) { return; }
       if (!msg || typeof msg !== 'object') return;
       if (msg.type === 'host') upsert(msg, true);
-      else if (msg.type === 'alert') addAlert(msg);
+      else if (msg.type === 'alert') onAlert(msg);
     };
     ws.onclose = () => {
       const wait = Math.round(backoffMs * (0.8 + Math.random() * 0.4));
@@ -357,24 +361,191 @@
     ws.onerror = () => { /* onclose follows and reconnects */ };
   }
 
-  // ---------------------------------------------------------------- alerts (forwarded as-is)
+  // ---------------------------------------------------------------- alerts
 
-  function addAlert(a) {
-    const section = document.getElementById('alerts');
-    const list = document.getElementById('alert-list');
-    const state = typeof a.state === 'string' ? a.state : '';
-    const li = el('li', state === 'resolved' ? 'resolved' : 'firing');
-    const parts = [];
-    if (a.time || a.at) parts.push(new Date(a.time || a.at).toLocaleTimeString());
-    if (state) parts.push(state);
-    if (a.host_id) parts.push(String(a.host_id));
-    if (a.rule_id || a.rule) parts.push(String(a.rule_id || a.rule));
-    if (a.summary) parts.push(String(a.summary));
-    li.textContent = parts.join(' · ');
-    list.insertBefore(li, list.firstChild);
-    while (list.children.length > MAX_ALERTS) list.removeChild(list.lastChild);
-    section.hidden = false;
+  // Active alerts keyed by fingerprint and start: a resolution removes the firing it ends.
+  const alerts = { active: new Map(), history: [], loadSeq: 0, arrived: null };
+  const alertCount = document.getElementById('alert-count');
+  const alertStatus = document.getElementById('alert-status');
+  const alertNone = document.getElementById('alert-none');
+  const alertActive = document.getElementById('alert-active');
+  const alertHistory = document.getElementById('alert-history');
+
+  function isAlert(a) {
+    return a && typeof a.fingerprint === 'string' && typeof a.starts_at === 'number'
+      && (a.state === 'firing' || a.state === 'resolved');
   }
+
+  function alertKey(a) { return a.fingerprint + '|' + a.starts_at; }
+
+  function transitionKey(a) { return alertKey(a) + '|' + a.state; }
+
+  function transitionTime(a) {
+    return a.state === 'resolved' && typeof a.ends_at === 'number' ? a.ends_at : a.starts_at;
+  }
+
+  function severityOf(a) { return SEVERITIES.indexOf(a.severity) >= 0 ? a.severity : 'info'; }
+
+  /** A firing or resolved transition: updates the active set and the history. */
+  function applyAlert(a) {
+    if (a.state === 'firing') alerts.active.set(alertKey(a), a);
+    else alerts.active.delete(alertKey(a));
+    const key = transitionKey(a);
+    if (alerts.history.some((h) => transitionKey(h) === key)) return;
+    alerts.history.push(a);
+    alerts.history.sort((x, y) => transitionTime(y) - transitionTime(x));
+    if (alerts.history.length > MAX_HISTORY) alerts.history.length = MAX_HISTORY;
+  }
+
+  /** From /ws. While the lists load, transitions are also kept to replay over them. */
+  function onAlert(a) {
+    if (!isAlert(a)) return;
+    if (alerts.arrived) alerts.arrived.push(a);
+    applyAlert(a);
+    renderAlerts();
+  }
+
+  async function getJson(url) {
+    const res = await fetch(url, { headers: { Accept: 'application/json' } });
+    const body = await res.json().catch(() => null);
+    if (!res.ok) throw new Error(body && body.error ? body.error : 'HTTP ' + res.status);
+    return body;
+  }
+
+  async function loadAlerts() {
+    const seq = ++alerts.loadSeq;
+    alerts.arrived = [];
+    try {
+      const [firing, recent] = await Promise.all([
+        getJson('api/alerts?state=firing&limit=5000'),
+        getJson('api/alerts?state=all&limit=' + MAX_HISTORY)
+      ]);
+      if (seq !== alerts.loadSeq) return;
+      alerts.active.clear();
+      for (const a of firing) if (isAlert(a)) alerts.active.set(alertKey(a), a);
+      alerts.history = recent.filter(isAlert);
+      // what /ws delivered meanwhile is at least as new as the lists
+      for (const a of alerts.arrived) applyAlert(a);
+      alerts.arrived = null;
+      alertStatus.textContent = '';
+      renderAlerts();
+    } catch (e) {
+      if (seq !== alerts.loadSeq) return;
+      alerts.arrived = null;
+      alertStatus.textContent = 'cannot load alerts (' + e.message + ')';
+    }
+  }
+
+  function clock(ms) {
+    const d = new Date(ms);
+    return Date.now() - ms > 86400e3
+      ? d.toLocaleDateString([], { month: 'short', day: 'numeric' }) + ' ' + d.toLocaleTimeString()
+      : d.toLocaleTimeString();
+  }
+
+  /** One line: when · severity · host · rule · summary. */
+  function alertItem(a, when) {
+    const li = el('li', a.state);
+    li.dataset.fingerprint = a.fingerprint;
+    li.dataset.severity = severityOf(a);
+    li.dataset.state = a.state;
+    const time = el('span', 'when', when);
+    time.title = new Date(transitionTime(a)).toISOString();
+    li.appendChild(time);
+    li.appendChild(el('span', 'sev sev-' + severityOf(a), a.state === 'resolved' ? 'resolved' : severityOf(a)));
+    const who = a.host_id ? String(a.host_id) : 'pipeline';
+    li.appendChild(el('span', 'who', who + ' · ' + String(a.rule_id || '')));
+    const what = el('span', 'what', String(a.summary || a.series || ''));
+    what.title = String(a.series || '');
+    li.appendChild(what);
+    return li;
+  }
+
+  function renderAlerts() {
+    const active = Array.from(alerts.active.values()).sort((x, y) =>
+      SEVERITIES.indexOf(severityOf(x)) - SEVERITIES.indexOf(severityOf(y)) || y.starts_at - x.starts_at);
+    clear(alertActive);
+    for (const a of active) {
+      const li = alertItem(a, 'since ' + clock(a.starts_at));
+      li.firstChild.dataset.since = String(a.starts_at);
+      alertActive.appendChild(li);
+    }
+    tickAlerts();
+    alertCount.textContent = String(active.length);
+    alertNone.hidden = active.length > 0;
+    clear(alertHistory);
+    for (const a of alerts.history) alertHistory.appendChild(alertItem(a, clock(transitionTime(a))));
+  }
+
+  /** How long each active alert has been firing, as the clock moves. */
+  function tickAlerts() {
+    for (const span of alertActive.querySelectorAll('.when')) {
+      const since = Number(span.dataset.since);
+      span.textContent = 'since ' + clock(since) + ' (' + ago(since).replace(' ago', '') + ')';
+    }
+  }
+
+  // ---------------------------------------------------------------- rules (read-only)
+
+  const rulesSection = document.getElementById('rules');
+  const rulesToggle = document.getElementById('rules-toggle');
+  const rulesBody = document.getElementById('rules-body');
+  const rulesStatus = document.getElementById('rules-status');
+
+  function matchText(m) {
+    const keys = Object.keys(m || {});
+    if (keys.length === 0) return '';
+    return '{' + keys.map((k) => k + '=' + JSON.stringify(String(m[k]))).join(', ') + '}';
+  }
+
+  function stepText(metric, match, op, threshold) {
+    return String(metric || '') + matchText(match) + ' ' + String(op || '')
+      + (typeof threshold === 'number' ? ' ' + threshold : '');
+  }
+
+  /** The rule's condition in one line, e.g. "system.cpu.utilization{cpu=""} > 0.9 for 5m". */
+  function condition(r) {
+    if (r.kind === 'host_down') return 'no samples for ' + String(r.absent_for || '');
+    let text = stepText(r.metric, r.match, r.op, r.threshold);
+    if (r.kind === 'sequence' && r.then) {
+      return text + ', then ' + stepText(r.then.metric, r.then.match, r.then.op, r.then.threshold)
+        + ' within ' + String(r.within || '');
+    }
+    if (r.for && r.for !== '0s') text += ' for ' + String(r.for);
+    if (typeof r.resolve === 'number' && r.resolve !== r.threshold) text += ' (resolves past ' + r.resolve + ')';
+    return text;
+  }
+
+  async function loadRules() {
+    rulesStatus.textContent = 'loading…';
+    try {
+      const rules = await getJson('api/rules');
+      clear(rulesBody);
+      for (const r of rules) {
+        const tr = el('tr');
+        tr.dataset.ruleId = String(r.id);
+        tr.appendChild(el('td', null, r.id));
+        tr.appendChild(el('td', null, r.kind || 'threshold'));
+        tr.appendChild(el('td', 'cond', condition(r)));
+        tr.appendChild(el('td', null, r.hosts || '*'));
+        const sev = SEVERITIES.indexOf(r.severity) >= 0 ? r.severity : 'info';
+        tr.appendChild(el('td', 'sev sev-' + sev, sev));
+        tr.appendChild(el('td', null, r.summary || ''));
+        rulesBody.appendChild(tr);
+      }
+      rulesStatus.textContent = rules.length + (rules.length === 1 ? ' rule' : ' rules')
+        + ' · change them with PUT / DELETE /api/rules/{id}';
+    } catch (e) {
+      rulesStatus.textContent = 'cannot load rules (' + e.message + ')';
+    }
+  }
+
+  rulesToggle.addEventListener('click', () => {
+    const open = rulesSection.hidden;
+    rulesSection.hidden = !open;
+    rulesToggle.setAttribute('aria-expanded', String(open));
+    if (open) loadRules();
+  });
 
   // ---------------------------------------------------------------- history chart
 
@@ -569,6 +740,7 @@
   setInterval(() => {
     for (const h of hosts.values()) tick(h);
     updateSummary();
+    tickAlerts();
   }, 1000);
   setInterval(loadHosts, REFRESH_MS);
   loadHosts();

@@ -11,7 +11,9 @@ import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Everything the dashboard relay reads from flags and environment variables.
@@ -26,6 +28,11 @@ import java.util.Set;
  * @param migrate apply the Flyway migrations at start ({@code --migrate})
  * @param staleAfter a host whose newest snapshot is older than this is shown as stale ({@code
  *     --stale-after})
+ * @param kafkaBootstrap Kafka bootstrap servers, {@code host:port[,host:port…]}, that rule changes
+ *     are published to ({@code --kafka-bootstrap})
+ * @param rulesTopic the compacted topic the job reads rules from ({@code --rules-topic})
+ * @param adminToken the bearer token rule changes need ({@code --admin-token}, a secret); empty =
+ *     rule changes are open to anyone who reaches the relay
  */
 public record RelayConfig(
     int port,
@@ -35,7 +42,10 @@ public record RelayConfig(
     String jdbcUser,
     String jdbcPassword,
     boolean migrate,
-    Duration staleAfter) {
+    Duration staleAfter,
+    String kafkaBootstrap,
+    String rulesTopic,
+    Optional<String> adminToken) {
 
   public static final int DEFAULT_PORT = 8080;
   public static final String DEFAULT_BIND = "0.0.0.0";
@@ -44,6 +54,11 @@ public record RelayConfig(
   public static final String DEFAULT_JDBC_USER = "sysmonstm";
   public static final String DEFAULT_JDBC_PASSWORD = "sysmonstm";
   public static final Duration DEFAULT_STALE_AFTER = Duration.ofSeconds(30);
+  public static final String DEFAULT_KAFKA_BOOTSTRAP = "localhost:9092";
+  public static final String DEFAULT_RULES_TOPIC = "sysmonstm.rules";
+
+  /** Kafka's rule for topic names. */
+  private static final Pattern TOPIC = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
 
   /** Plain and TLS Redis; the first one is named in error messages. */
   private static final Set<String> REDIS_SCHEMES =
@@ -70,6 +85,23 @@ public record RelayConfig(
     if (staleAfter.isNegative() || staleAfter.isZero()) {
       throw new ConfigException("stale-after", "invalid setting --stale-after: must be positive");
     }
+    Objects.requireNonNull(kafkaBootstrap, "kafkaBootstrap");
+    if (kafkaBootstrap.isBlank()) {
+      throw new ConfigException(
+          "kafka-bootstrap", "invalid setting --kafka-bootstrap: empty, expected host:port");
+    }
+    Objects.requireNonNull(rulesTopic, "rulesTopic");
+    if (!TOPIC.matcher(rulesTopic).matches() || rulesTopic.equals(".") || rulesTopic.equals("..")) {
+      throw new ConfigException(
+          "rules-topic",
+          "invalid setting --rules-topic: '"
+              + rulesTopic
+              + "' is not a Kafka topic name (letters, digits, '.', '_', '-')");
+    }
+    Objects.requireNonNull(adminToken, "adminToken");
+    if (adminToken.isPresent() && adminToken.get().isBlank()) {
+      adminToken = Optional.empty();
+    }
     pgConnectOptions(jdbcUrl, jdbcUser, jdbcPassword); // fails here, at start, on a bad URL
   }
 
@@ -83,7 +115,36 @@ public record RelayConfig(
         s.string("jdbc-user", DEFAULT_JDBC_USER),
         s.secret("jdbc-password").orElse(DEFAULT_JDBC_PASSWORD),
         s.bool("migrate", true),
-        s.duration("stale-after", DEFAULT_STALE_AFTER, Duration.ofSeconds(1)));
+        s.duration("stale-after", DEFAULT_STALE_AFTER, Duration.ofSeconds(1)),
+        s.hostPorts("kafka-bootstrap", DEFAULT_KAFKA_BOOTSTRAP),
+        s.string("rules-topic", DEFAULT_RULES_TOPIC),
+        s.secret("admin-token"));
+  }
+
+  /** Secrets masked: a record's default text would print the password and the token. */
+  @Override
+  public String toString() {
+    return "RelayConfig[port="
+        + port
+        + ", bind="
+        + bind
+        + ", redisUrl="
+        + redisUrlForLog()
+        + ", jdbcUrl="
+        + jdbcUrlForLog()
+        + ", jdbcUser="
+        + jdbcUser
+        + ", jdbcPassword=***, migrate="
+        + migrate
+        + ", staleAfter="
+        + staleAfter
+        + ", kafkaBootstrap="
+        + kafkaBootstrap
+        + ", rulesTopic="
+        + rulesTopic
+        + ", adminToken="
+        + (adminToken.isPresent() ? "***" : "(none)")
+        + "]";
   }
 
   /** The JDBC URL as Vert.x PostgreSQL client options (host, port, database, sslmode). */

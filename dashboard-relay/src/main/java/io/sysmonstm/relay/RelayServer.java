@@ -2,6 +2,8 @@ package io.sysmonstm.relay;
 
 import io.sysmonstm.config.Settings;
 import io.sysmonstm.config.StartupException;
+import io.sysmonstm.relay.alerts.AlertsApi;
+import io.sysmonstm.relay.alerts.AlertsReader;
 import io.sysmonstm.relay.health.DependencyStatus;
 import io.sysmonstm.relay.health.HealthApi;
 import io.sysmonstm.relay.hosts.HostsApi;
@@ -10,9 +12,14 @@ import io.sysmonstm.relay.http.RelayVerticle;
 import io.sysmonstm.relay.live.LiveFeed;
 import io.sysmonstm.relay.live.RedisSubscriber;
 import io.sysmonstm.relay.metrics.RelayMetrics;
+import io.sysmonstm.relay.rules.AdminToken;
+import io.sysmonstm.relay.rules.RulePublisher;
+import io.sysmonstm.relay.rules.RulesApi;
+import io.sysmonstm.relay.rules.RulesStore;
 import io.sysmonstm.relay.series.RecentReader;
 import io.sysmonstm.relay.series.SeriesApi;
 import io.sysmonstm.relay.series.SeriesReader;
+import io.sysmonstm.rules.RuleCodec;
 import io.sysmonstm.sql.Migrations;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -32,6 +39,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,23 +61,27 @@ public final class RelayServer implements AutoCloseable {
   private static final int MAX_WEBSOCKET_CLIENTS = 10_000;
 
   private final Vertx vertx;
+  private final RulePublisher publisher;
   private final int port;
   private final CountDownLatch closed = new CountDownLatch(1);
 
-  private RelayServer(Vertx vertx, int port) {
+  private RelayServer(Vertx vertx, RulePublisher publisher, int port) {
     this.vertx = vertx;
+    this.publisher = publisher;
     this.port = port;
   }
 
   /**
-   * Checks Redis and PostgreSQL, applies the migrations (when {@code --migrate}), subscribes to the
-   * live channels and listens.
+   * Checks Redis and PostgreSQL, applies the migrations (when {@code --migrate}), seeds the default
+   * alert rules into an empty {@code alert_rules}, subscribes to the live channels and listens.
+   * Kafka is not needed to start: only rule changes need it, and they get 503 while it is away.
    *
    * @throws StartupException one line naming the setting that fixes it: the port is in use, or
    *     Redis or PostgreSQL cannot be reached
    */
   public static RelayServer start(RelayConfig cfg) {
     Vertx vertx = Vertx.vertx();
+    RulePublisher publisher = null;
     try {
       Pool pg =
           PgBuilder.pool()
@@ -88,6 +103,16 @@ public final class RelayServer implements AutoCloseable {
                       .setTcpNoDelay(true));
       Redis redis = Redis.createClient(vertx, redisOptions);
 
+      // rule changes hold a connection while Kafka answers: a pool of their own keeps the
+      // dashboard's reads served when Kafka is slow or away
+      Pool rulesPg =
+          PgBuilder.pool()
+              .with(new PoolOptions().setMaxSize(2).setMaxWaitQueueSize(32))
+              .with(new NetClientOptions().setConnectTimeout(CONNECT_TIMEOUT_MS))
+              .connectingTo(cfg.pgConnectOptions())
+              .using(vertx)
+              .build();
+
       checkDependencies(cfg, redis, pg);
       if (cfg.migrate()) {
         migrate(cfg);
@@ -95,6 +120,17 @@ public final class RelayServer implements AutoCloseable {
 
       DependencyStatus redisStatus = new DependencyStatus("Redis");
       DependencyStatus pgStatus = new DependencyStatus("PostgreSQL");
+      DependencyStatus kafkaStatus = new DependencyStatus("Kafka");
+      publisher = new RulePublisher(vertx, producer(cfg), cfg.rulesTopic(), kafkaStatus);
+      RulesStore rules = new RulesStore(rulesPg, pgStatus, publisher);
+      seedRules(cfg, rules);
+      AdminToken adminToken = new AdminToken(cfg.adminToken());
+      if (!adminToken.required()) {
+        LOG.warn(
+            "No admin token: anyone who reaches the relay can change alert rules; set {} to"
+                + " require one",
+            flag("admin-token"));
+      }
       RelayMetrics metrics = new RelayMetrics();
       LiveFeed live = new LiveFeed(metrics, MAX_WEBSOCKET_CLIENTS);
       RedisSubscriber subscriber =
@@ -110,6 +146,8 @@ public final class RelayServer implements AutoCloseable {
                   new HostsApi(
                       new HostsReader(redis, pg, redisStatus, pgStatus, cfg.staleAfter(), clock)),
                   new SeriesApi(new SeriesReader(pg, pgStatus), new RecentReader(redis), clock),
+                  new AlertsApi(new AlertsReader(pg, pgStatus), clock),
+                  new RulesApi(rules, adminToken, metrics),
                   new HealthApi(redis, pg, redisStatus, pgStatus),
                   live,
                   subscriber,
@@ -119,10 +157,51 @@ public final class RelayServer implements AutoCloseable {
       } catch (ExecutionException | TimeoutException e) {
         throw listenFailure(cfg, e instanceof ExecutionException ? e.getCause() : e);
       }
-      return new RelayServer(vertx, verticle.actualPort());
+      return new RelayServer(vertx, publisher, verticle.actualPort());
     } catch (RuntimeException e) {
+      if (publisher != null) {
+        publisher.close();
+      }
       closeQuietly(vertx);
       throw e;
+    }
+  }
+
+  private static Producer<String, String> producer(RelayConfig cfg) {
+    try {
+      return new KafkaProducer<>(
+          RulePublisher.producerConfig(cfg.kafkaBootstrap()),
+          new StringSerializer(),
+          new StringSerializer());
+    } catch (KafkaException e) {
+      throw new StartupException(
+          "cannot set up the Kafka producer for "
+              + cfg.kafkaBootstrap()
+              + " ("
+              + DependencyStatus.describe(e)
+              + "); check "
+              + flag("kafka-bootstrap"),
+          e);
+    }
+  }
+
+  /** An empty alert_rules gets the default rules (the job loads the same ones itself). */
+  private static void seedRules(RelayConfig cfg, RulesStore rules) {
+    int seeded;
+    try {
+      seeded = await(rules.seed(RuleCodec.defaults()), DEPENDENCY_WAIT_MS);
+    } catch (ExecutionException | TimeoutException e) {
+      Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+      throw new StartupException(
+          "reading table alert_rules at "
+              + cfg.jdbcUrlForLog()
+              + " failed ("
+              + DependencyStatus.describe(cause)
+              + "); the schema needs migration V4: start with --migrate true or apply it",
+          cause);
+    }
+    if (seeded > 0) {
+      LOG.info("alert_rules was empty: seeded it with the {} default rules", seeded);
     }
   }
 
@@ -151,6 +230,7 @@ public final class RelayServer implements AutoCloseable {
         LOG.warn("Relay verticle did not stop cleanly ({}); closing anyway", e.toString());
       }
     }
+    publisher.close();
     closeQuietly(vertx);
     closed.countDown();
   }

@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -56,7 +57,10 @@ class RelayApiIT {
                 TestPostgres.USER,
                 TestPostgres.PASSWORD,
                 true,
-                Duration.ofSeconds(30)));
+                Duration.ofSeconds(30),
+                RelayConfig.DEFAULT_KAFKA_BOOTSTRAP,
+                RelayConfig.DEFAULT_RULES_TOPIC,
+                Optional.empty()));
     web = WebClient.create(vertx);
     seedHistory();
   }

@@ -28,6 +28,31 @@ class RelayConfigTest {
     assertThat(c.jdbcPassword()).isEqualTo("sysmonstm");
     assertThat(c.migrate()).isTrue();
     assertThat(c.staleAfter()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(c.kafkaBootstrap()).isEqualTo("localhost:9092");
+    assertThat(c.rulesTopic()).isEqualTo("sysmonstm.rules");
+    assertThat(c.adminToken()).isEmpty();
+  }
+
+  @Test
+  void ruleSettingsAreReadAndTheTokenIsNeverShown() {
+    Settings s =
+        Settings.parse(
+            new String[] {"--kafka-bootstrap", "k1:9092,k2:9093", "--rules-topic=rules.v2"},
+            Map.of("SYSMONSTM_ADMIN_TOKEN", "t0ps3cret"));
+    RelayConfig c = RelayConfig.from(s);
+    s.rejectUnknown();
+    assertThat(c.kafkaBootstrap()).isEqualTo("k1:9092,k2:9093");
+    assertThat(c.rulesTopic()).isEqualTo("rules.v2");
+    assertThat(c.adminToken()).contains("t0ps3cret");
+    assertThat(s.describe()).doesNotContain("t0ps3cret").contains("admin-token=***");
+    assertThat(c.toString()).doesNotContain("t0ps3cret").doesNotContain("jdbcPassword=sysmonstm");
+
+    assertThatThrownBy(() -> parse("--kafka-bootstrap", "k1"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("--kafka-bootstrap");
+    assertThatThrownBy(() -> parse("--rules-topic", "rules topic"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("--rules-topic");
   }
 
   @Test

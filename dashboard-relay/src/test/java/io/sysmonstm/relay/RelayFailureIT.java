@@ -19,6 +19,7 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
@@ -45,7 +46,10 @@ class RelayFailureIT {
         TestPostgres.USER,
         password,
         true,
-        Duration.ofSeconds(30));
+        Duration.ofSeconds(30),
+        RelayConfig.DEFAULT_KAFKA_BOOTSTRAP,
+        RelayConfig.DEFAULT_RULES_TOPIC,
+        Optional.empty());
   }
 
   private static String closedPortUrl(String scheme) {
@@ -102,7 +106,10 @@ class RelayFailureIT {
               "nobody",
               "wrong",
               true,
-              Duration.ofSeconds(30));
+              Duration.ofSeconds(30),
+              RelayConfig.DEFAULT_KAFKA_BOOTSTRAP,
+              RelayConfig.DEFAULT_RULES_TOPIC,
+              Optional.empty());
       assertThatThrownBy(() -> RelayServer.start(unknownRole))
           .isInstanceOf(StartupException.class)
           .hasMessageContaining("check --jdbc-user (SYSMONSTM_JDBC_USER)")

@@ -1,19 +1,24 @@
 package io.sysmonstm.relay.http;
 
+import io.sysmonstm.relay.alerts.AlertsApi;
 import io.sysmonstm.relay.health.DependencyUnavailable;
 import io.sysmonstm.relay.health.HealthApi;
 import io.sysmonstm.relay.hosts.HostsApi;
 import io.sysmonstm.relay.live.LiveFeed;
 import io.sysmonstm.relay.live.RedisSubscriber;
 import io.sysmonstm.relay.metrics.RelayMetrics;
+import io.sysmonstm.relay.rules.RulesApi;
 import io.sysmonstm.relay.series.SeriesApi;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.HttpException;
 import io.vertx.ext.web.handler.StaticHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,12 +34,16 @@ public final class RelayVerticle extends VerticleBase {
   /** The route label of requests that matched no route (bounded metric cardinality). */
   static final String UNMATCHED = "unmatched";
 
+  private static final String RULE = "/api/rules/{id}";
+
   /** What the verticle serves, built by the server. */
   public record Parts(
       String bind,
       int port,
       HostsApi hosts,
       SeriesApi series,
+      AlertsApi alerts,
+      RulesApi rules,
       HealthApi health,
       LiveFeed live,
       RedisSubscriber subscriber,
@@ -61,6 +70,17 @@ public final class RelayVerticle extends VerticleBase {
     named(router.get("/api/hosts"), "/api/hosts").handler(parts.hosts()::list);
     named(router.get("/api/hosts/:id/series"), "/api/hosts/{id}/series")
         .handler(parts.series()::get);
+    named(router.get("/api/alerts"), "/api/alerts").handler(parts.alerts()::list);
+    named(router.get("/api/rules"), "/api/rules").handler(parts.rules()::list);
+    named(router.get("/api/rules/:id"), RULE).handler(parts.rules()::get);
+    // changes: the token is checked before the body is read
+    named(router.route("/api/rules/:id").method(HttpMethod.PUT).method(HttpMethod.DELETE), RULE)
+        .handler(parts.rules()::authorize);
+    named(router.put("/api/rules/:id"), RULE)
+        .handler(BodyHandler.create(false).setBodyLimit(RulesApi.MAX_BODY_BYTES))
+        .handler(parts.rules()::put)
+        .failureHandler(parts.rules()::rejected);
+    named(router.delete("/api/rules/:id"), RULE).handler(parts.rules()::delete);
     named(router.get("/ws"), "/ws").handler(parts.live()::upgrade);
     named(router.route("/api/*"), "/api/*").handler(this::noSuchApi);
     named(router.get("/*"), "static")
@@ -120,7 +140,7 @@ public final class RelayVerticle extends VerticleBase {
     Throwable e = ctx.failure();
     if (e instanceof DependencyUnavailable u) {
       Replies.sendError(ctx, 503, u.getMessage());
-    } else if (e == null) {
+    } else if (e == null || e instanceof HttpException) {
       Replies.sendError(ctx, ctx.statusCode() > 0 ? ctx.statusCode() : 500, "request failed");
     } else {
       LOG.error("{} {} failed; answering 500", ctx.request().method(), ctx.request().path(), e);

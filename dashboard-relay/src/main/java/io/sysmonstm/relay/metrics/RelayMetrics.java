@@ -14,7 +14,10 @@ import java.util.function.IntSupplier;
 public final class RelayMetrics {
   private record RequestKey(String route, int status) {}
 
+  private record RuleWriteKey(String op, String outcome) {}
+
   private final Map<RequestKey, LongAdder> requests = new ConcurrentHashMap<>();
+  private final Map<RuleWriteKey, LongAdder> ruleWrites = new ConcurrentHashMap<>();
   private final LongAdder liveMessages = new LongAdder();
   private final LongAdder liveDropped = new LongAdder();
   private volatile IntSupplier webSocketClients = () -> 0;
@@ -30,6 +33,18 @@ public final class RelayMetrics {
 
   public void countRequest(String route, int status) {
     requests.computeIfAbsent(new RequestKey(route, status), k -> new LongAdder()).increment();
+  }
+
+  /**
+   * A rule change was answered.
+   *
+   * @param op {@code put} or {@code delete}
+   * @param outcome one of a fixed set: {@code created}, {@code replaced}, {@code deleted}, {@code
+   *     invalid}, {@code unauthorized}, {@code not_found}, {@code too_large}, {@code
+   *     kafka_unavailable}, {@code failed}
+   */
+  public void countRuleWrite(String op, String outcome) {
+    ruleWrites.computeIfAbsent(new RuleWriteKey(op, outcome), k -> new LongAdder()).increment();
   }
 
   /** A message from Redis pub/sub was relayed. */
@@ -98,6 +113,26 @@ public final class RelayMetrics {
         "Messages not sent to a WebSocket client whose write queue was full.",
         "counter");
     b.append("sysmonstm_relay_live_messages_dropped_total ").append(liveDropped.sum()).append('\n');
+    header(
+        b,
+        "sysmonstm_relay_rule_writes_total",
+        "Rule changes (PUT, DELETE /api/rules/{id}) answered, by operation and outcome.",
+        "counter");
+    ruleWrites.entrySet().stream()
+        .sorted(
+            (x, y) -> {
+              int c = x.getKey().op().compareTo(y.getKey().op());
+              return c != 0 ? c : x.getKey().outcome().compareTo(y.getKey().outcome());
+            })
+        .forEach(
+            e ->
+                b.append("sysmonstm_relay_rule_writes_total{op=\"")
+                    .append(escape(e.getKey().op()))
+                    .append("\",outcome=\"")
+                    .append(escape(e.getKey().outcome()))
+                    .append("\"} ")
+                    .append(e.getValue().sum())
+                    .append('\n'));
     return b.toString();
   }
 

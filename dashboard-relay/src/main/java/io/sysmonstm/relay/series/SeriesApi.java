@@ -1,5 +1,6 @@
 package io.sysmonstm.relay.series;
 
+import io.sysmonstm.relay.http.BadParameter;
 import io.sysmonstm.relay.http.Replies;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;

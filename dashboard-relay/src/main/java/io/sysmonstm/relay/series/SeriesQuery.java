@@ -1,11 +1,11 @@
 package io.sysmonstm.relay.series;
 
+import io.sysmonstm.relay.http.BadParameter;
+import io.sysmonstm.relay.http.Params;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
-import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Objects;
@@ -68,50 +68,23 @@ public record SeriesQuery(
       throw BadParameter.missing("metric");
     }
     SortedMap<String, String> attrs = parseAttrs(param.apply("attrs"));
-    Instant to = blank(param.apply("to")) ? now : parseTime("to", param.apply("to"));
+    Instant to = Params.blank(param.apply("to")) ? now : Params.time("to", param.apply("to"));
     Instant from =
-        blank(param.apply("from"))
+        Params.blank(param.apply("from"))
             ? to.minus(DEFAULT_RANGE)
-            : parseTime("from", param.apply("from"));
+            : Params.time("from", param.apply("from"));
     if (!from.isBefore(to)) {
       throw BadParameter.invalid("from", "'from' (" + from + ") must be before 'to' (" + to + ")");
     }
-    String stepText = blank(param.apply("step")) ? "auto" : param.apply("step").trim();
+    String stepText = Params.blank(param.apply("step")) ? "auto" : param.apply("step").trim();
     Step step = Step.parse(stepText, Duration.between(from, to));
     return new SeriesQuery(hostId, metric.trim(), attrs, from, to, step);
-  }
-
-  private static boolean blank(String s) {
-    return s == null || s.isBlank();
-  }
-
-  /** ISO-8601 with an offset ({@code 2025-01-01T00:00:00Z}, {@code …+02:00}) or epoch ms. */
-  static Instant parseTime(String name, String text) {
-    String s = text.trim();
-    if (s.matches("-?\\d{1,19}")) {
-      try {
-        return Instant.ofEpochMilli(Long.parseLong(s));
-      } catch (NumberFormatException | DateTimeException e) {
-        // fall through to the error below
-      }
-    } else {
-      // a '+' in an unencoded query string arrives as a space
-      String iso = s.replace(' ', '+');
-      try {
-        return OffsetDateTime.parse(iso).toInstant();
-      } catch (DateTimeException e) {
-        // fall through to the error below
-      }
-    }
-    throw BadParameter.invalid(
-        name,
-        "'" + text + "' is not an ISO-8601 time (2025-01-01T00:00:00Z) or epoch milliseconds");
   }
 
   /** A JSON object of strings ({@code {"cpu":"0"}}) or {@code k=v,k=v} pairs; empty = {}. */
   static SortedMap<String, String> parseAttrs(String text) {
     SortedMap<String, String> attrs = new TreeMap<>();
-    if (blank(text)) {
+    if (Params.blank(text)) {
       return attrs;
     }
     String s = text.trim();

@@ -1,5 +1,6 @@
 package io.sysmonstm.relay.series;
 
+import io.sysmonstm.relay.http.BadParameter;
 import java.time.Duration;
 
 /** A resolution of stored history: raw samples, or the 1-minute or 1-hour rollups. */

@@ -13,6 +13,10 @@ class RelayMetricsTest {
     m.countRequest("/api/hosts", 200);
     m.countRequest("/api/hosts/{id}/series", 400);
     m.countLiveMessage();
+    m.countRuleWrite("put", "created");
+    m.countRuleWrite("put", "invalid");
+    m.countRuleWrite("put", "invalid");
+    m.countRuleWrite("delete", "kafka_unavailable");
     String text = m.render();
     assertThat(text)
         .contains(
@@ -22,6 +26,11 @@ class RelayMetricsTest {
         .contains(
             "sysmonstm_relay_http_requests_total{route=\"/api/hosts/{id}/series\",status=\"400\"} 1\n")
         .contains("sysmonstm_relay_live_messages_total 1\n")
+        .contains("# TYPE sysmonstm_relay_rule_writes_total counter\n")
+        .contains(
+            "sysmonstm_relay_rule_writes_total{op=\"delete\",outcome=\"kafka_unavailable\"} 1\n"
+                + "sysmonstm_relay_rule_writes_total{op=\"put\",outcome=\"created\"} 1\n"
+                + "sysmonstm_relay_rule_writes_total{op=\"put\",outcome=\"invalid\"} 2\n")
         .endsWith("\n");
   }
 }

@@ -2,6 +2,7 @@ package io.sysmonstm.relay.series;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sysmonstm.relay.http.BadParameter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;

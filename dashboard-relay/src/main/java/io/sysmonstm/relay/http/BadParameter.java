@@ -1,4 +1,4 @@
-package io.sysmonstm.relay.series;
+package io.sysmonstm.relay.http;
 
 /** A query parameter is missing or malformed: a 400 whose message names the parameter. */
 public final class BadParameter extends RuntimeException {
@@ -13,11 +13,11 @@ public final class BadParameter extends RuntimeException {
     return parameter;
   }
 
-  static BadParameter missing(String parameter) {
+  public static BadParameter missing(String parameter) {
     return new BadParameter(parameter, "missing parameter '" + parameter + "'");
   }
 
-  static BadParameter invalid(String parameter, String why) {
+  public static BadParameter invalid(String parameter, String why) {
     return new BadParameter(parameter, "invalid parameter '" + parameter + "': " + why);
   }
 }
