@@ -10,6 +10,8 @@ import io.sysmonstm.analytics.dedup.DropResentSnapshots;
 import io.sysmonstm.analytics.late.LateSnapshots;
 import io.sysmonstm.analytics.live.NewestSnapshotFilter;
 import io.sysmonstm.analytics.raw.SampleRow;
+import io.sysmonstm.analytics.raw.SnapshotRow;
+import io.sysmonstm.analytics.raw.SnapshotRows;
 import io.sysmonstm.analytics.raw.SnapshotSamples;
 import io.sysmonstm.analytics.rollup.HostRollup;
 import io.sysmonstm.analytics.rollup.HostRow;
@@ -99,7 +101,7 @@ public final class AnalyticsJob {
 
   private final SnapshotInput input;
   private final Sink<HostSnapshot> liveSink;
-  private final Sink<SampleRow> samplesSink;
+  private final Sink<SnapshotRow> samplesSink;
   private final Sink<RollupRow> rollup1mSink;
   private final Sink<RollupRow> rollup1hSink;
   private final Sink<HostRow> hostsSink;
@@ -230,9 +232,9 @@ public final class AnalyticsJob {
         .name("sink-redis-live")
         .uid("sink-redis-live");
 
-    // (b) raw: every sample to `samples`
+    // (b) raw: every sample to `samples`, one `samples_raw` row per snapshot
     snapshots
-        .flatMap(new SnapshotSamples())
+        .map(new SnapshotRows())
         .name("raw-samples")
         .uid("raw-samples")
         .sinkTo(samplesSink)
@@ -370,7 +372,7 @@ public final class AnalyticsJob {
     private final JobConfig cfg;
     private SnapshotInput input;
     private Sink<HostSnapshot> liveSink;
-    private Sink<SampleRow> samplesSink;
+    private Sink<SnapshotRow> samplesSink;
     private Sink<RollupRow> rollup1mSink;
     private Sink<RollupRow> rollup1hSink;
     private Sink<HostRow> hostsSink;
@@ -405,8 +407,8 @@ public final class AnalyticsJob {
       return this;
     }
 
-    /** Raw sample rows. */
-    public Builder samplesSink(Sink<SampleRow> sink) {
+    /** Raw samples, one row per snapshot. */
+    public Builder samplesSink(Sink<SnapshotRow> sink) {
       this.samplesSink = sink;
       return this;
     }

@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 import io.sysmonstm.analytics.raw.SampleRow;
+import io.sysmonstm.analytics.raw.SnapshotRow;
 import io.sysmonstm.analytics.rollup.HostRow;
 import io.sysmonstm.analytics.rollup.RollupRow;
 import io.sysmonstm.analytics.snapshot.HostSnapshot;
@@ -19,6 +20,7 @@ import io.sysmonstm.analytics.testing.GatedSource;
 import io.sysmonstm.config.Settings;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,7 +55,7 @@ class AnalyticsPipelineTest {
   static final String CPU0_ATTRS = "{\"cpu\":\"0\"}";
 
   final CollectingSink<HostSnapshot> live = new CollectingSink<>();
-  final CollectingSink<SampleRow> samples = new CollectingSink<>();
+  final CollectingSink<SnapshotRow> samples = new CollectingSink<>();
   final CollectingSink<RollupRow> rollup1m = new CollectingSink<>();
   final CollectingSink<RollupRow> rollup1h = new CollectingSink<>();
   final CollectingSink<HostRow> hosts = new CollectingSink<>();
@@ -158,11 +160,14 @@ class AnalyticsPipelineTest {
     assertThat(counter("lateSnapshots", job)).isEqualTo(1);
     assertThat(counter("duplicateSnapshots", job)).isEqualTo(1);
 
-    // raw samples keep everything, the late ones too
-    assertThat(samples.values()).hasSize(13);
-    assertThat(samples.values())
+    // raw samples keep everything, the late ones too: one row per distinct snapshot
+    assertThat(samples.values()).hasSize(10);
+    List<SampleRow> raw = samples(samples.values());
+    assertThat(raw).hasSize(13).doesNotHaveDuplicates();
+    assertThat(raw)
         .contains(new SampleRow("web-1", CPU, "{}", sec(30).toEpochMilli(), 0.99))
-        .contains(new SampleRow("web-2", CPU, "{}", min(59, 45).toEpochMilli(), 0.4));
+        .contains(new SampleRow("web-2", CPU, "{}", min(59, 45).toEpochMilli(), 0.4))
+        .contains(new SampleRow("web-1", CPU, CPU0_ATTRS, sec(20).toEpochMilli(), 0.3));
 
     // live: per host only ever newer snapshots, the late ones are not written over newer values
     assertThat(liveTimes("web-1")).containsExactly(sec(10), sec(20), sec(50), sec(70), min(8, 10));
@@ -181,6 +186,17 @@ class AnalyticsPipelineTest {
                 min(8, 10).toEpochMilli()));
     assertThat(hostRows.get("web-2").firstSeenMs()).isEqualTo(sec(30).toEpochMilli());
     assertThat(hostRows.get("web-2").lastSeenMs()).isEqualTo(min(63, 0).toEpochMilli());
+  }
+
+  /** The samples of snapshot rows, one per series and row. */
+  static List<SampleRow> samples(List<SnapshotRow> rows) {
+    List<SampleRow> out = new ArrayList<>();
+    for (SnapshotRow r : rows) {
+      for (int i = 0; i < r.size(); i++) {
+        out.add(new SampleRow(r.hostId(), r.metrics()[i], r.attrs()[i], r.tsMs(), r.values()[i]));
+      }
+    }
+    return out;
   }
 
   List<Instant> liveTimes(String host) {

@@ -8,6 +8,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sysmonstm.analytics.dedup.SeenBatches;
 import io.sysmonstm.analytics.raw.SampleRow;
+import io.sysmonstm.analytics.raw.SnapshotRow;
+import io.sysmonstm.analytics.raw.SnapshotRows;
 import io.sysmonstm.analytics.rollup.HostRollup;
 import io.sysmonstm.analytics.rollup.HostRow;
 import io.sysmonstm.analytics.rollup.HostWindow;
@@ -39,6 +41,7 @@ class StateTypesTest {
         HostWindow.class,
         HostRollup.class,
         SampleRow.class,
+        SnapshotRow.class,
         RollupRow.class,
         HostRow.class,
         SeriesStats.class,
@@ -142,6 +145,19 @@ class StateTypesTest {
     assertThat(copy.toString()).isEqualTo(seen.toString());
     assertThat(copy.accept(3, 3_000)).isEqualTo(SeenBatches.Verdict.DUPLICATE);
     assertThat(copy.accept(2, 2_000)).isEqualTo(SeenBatches.Verdict.NEW);
+  }
+
+  @Test
+  void snapshotRowSurvivesARoundTrip() throws Exception {
+    SnapshotRow row =
+        SnapshotRows.of(snap("web-1", T0, sample(CPU, 0.3), sample(CPU, Map.of("cpu", "1"), -0.0)));
+    TypeSerializer<SnapshotRow> serializer = serializerWithoutKryo(SnapshotRow.class);
+
+    DataOutputSerializer out = new DataOutputSerializer(256);
+    serializer.serialize(row, out);
+
+    assertThat(serializer.deserialize(new DataInputDeserializer(out.getCopyOfBuffer())))
+        .isEqualTo(row);
   }
 
   @Test

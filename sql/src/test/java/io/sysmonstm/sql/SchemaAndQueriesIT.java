@@ -44,7 +44,7 @@ class SchemaAndQueriesIT {
   @BeforeEach
   void connect() throws SQLException {
     c = DriverManager.getConnection(url, "sysmonstm", "sysmonstm");
-    c.createStatement().execute("TRUNCATE hosts, samples, rollup_1m, rollup_1h");
+    c.createStatement().execute("TRUNCATE hosts, samples_raw, rollup_1m, rollup_1h");
   }
 
   @Test

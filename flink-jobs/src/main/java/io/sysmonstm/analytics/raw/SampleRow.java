@@ -3,7 +3,8 @@ package io.sysmonstm.analytics.raw;
 import java.util.Objects;
 
 /**
- * One row of {@code samples}: a series value at an instant.
+ * One sample: a series value at an instant, a row of {@code late_samples} (raw samples go to {@code
+ * samples_raw} as {@link SnapshotRow}s).
  *
  * @param hostId host
  * @param metric metric name

@@ -5,7 +5,7 @@ import io.sysmonstm.analytics.snapshot.Sample;
 import org.apache.flink.api.common.functions.FlatMapFunction;
 import org.apache.flink.util.Collector;
 
-/** Flattens a snapshot into its sample rows, right before the {@code samples} sink. */
+/** Flattens a snapshot into its sample rows, right before the {@code late_samples} sink. */
 public final class SnapshotSamples implements FlatMapFunction<HostSnapshot, SampleRow> {
   private static final long serialVersionUID = 1L;
 
