@@ -1,6 +1,7 @@
 package io.sysmonstm.bench;
 
 import io.sysmonstm.config.ConfigException;
+import io.sysmonstm.config.Durations;
 import io.sysmonstm.config.Settings;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,8 +21,13 @@ import java.util.concurrent.ThreadLocalRandom;
  * @param hosts simulated hosts
  * @param series series per host
  * @param interval time between two snapshots of a host
- * @param duration event time covered by the measured data, whole minutes
- * @param mode preload (drain a full topic) or live (produce in real time)
+ * @param duration event time covered by the measured data, whole minutes (alert-latency: any
+ *     duration long enough for one breach)
+ * @param mode preload (drain a full topic), live (produce in real time) or alert-latency (live,
+ *     event time = wall clock, breaches on a subset of hosts, alert events timed on Redis)
+ * @param alerts whether the job evaluates alert rules (its built-in defaults; in alert-latency mode
+ *     a rules file the run writes)
+ * @param breaches alert-latency mode: which hosts breach when, and the sustained rule's {@code for}
  * @param parallelism job parallelism (and mini-cluster slots)
  * @param checkpointInterval the job's checkpoint interval
  * @param stateBackend {@code rocksdb} or {@code hashmap}
@@ -48,6 +54,8 @@ public record BenchConfig(
     Duration interval,
     Duration duration,
     Mode mode,
+    boolean alerts,
+    Breaches breaches,
     int parallelism,
     Duration checkpointInterval,
     String stateBackend,
@@ -72,7 +80,48 @@ public record BenchConfig(
     /** Write everything first, then measure how fast the job drains it (maximum throughput). */
     PRELOAD,
     /** Produce at the fleet's nominal rate in real time and watch whether lag grows. */
-    LIVE
+    LIVE,
+    /**
+     * Live, with event times = the wall clock, and a subset of hosts breaching alert rules at known
+     * instants: measures the time from the first breaching sample to its alert on Redis.
+     */
+    ALERT_LATENCY;
+
+    /** Whether the fleet produces in real time while the job runs. */
+    public boolean live() {
+      return this != PRELOAD;
+    }
+
+    /** The flag's value: {@code preload}, {@code live}, {@code alert-latency}. */
+    public String flag() {
+      return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+  }
+
+  /**
+   * Alert-latency mode: every {@code every}-th host (host index {@code h % every == 0}) sends a
+   * breaching value on {@code bench.breach} for {@code duration}, then a calm one for {@code
+   * pause}, again and again, the breaching hosts staggered over that cycle so breaches begin all
+   * through the run; none before {@code warmup}.
+   *
+   * @param every one host in this many breaches
+   * @param duration how long a breach lasts (longer than {@code sustainedFor} plus an interval)
+   * @param pause calm time between two breaches of a host
+   * @param warmup production time before the first breach (the job settles)
+   * @param sustainedFor the {@code for} of the sustained rule
+   */
+  public record Breaches(
+      int every, Duration duration, Duration pause, Duration warmup, Duration sustainedFor) {
+    public Breaches {
+      if (every < 1) {
+        throw new ConfigException(
+            "breach-every", "invalid setting --breach-every: must be at least 1, got " + every);
+      }
+      Objects.requireNonNull(duration, "duration");
+      Objects.requireNonNull(pause, "pause");
+      Objects.requireNonNull(warmup, "warmup");
+      Objects.requireNonNull(sustainedFor, "sustainedFor");
+    }
   }
 
   /** The job's sinks that an experiment can replace with a discarding sink. */
@@ -100,12 +149,15 @@ public record BenchConfig(
     Objects.requireNonNull(checkpointInterval, "checkpointInterval");
     Objects.requireNonNull(stateBackend, "stateBackend");
     Objects.requireNonNull(timeout, "timeout");
+    Objects.requireNonNull(breaches, "breaches");
     discard = Set.copyOf(discard);
     if (interval.compareTo(MAX_INTERVAL) > 0) {
       throw new ConfigException(
           "interval", "invalid setting --interval: must be at most 15s, got " + interval);
     }
-    if (duration.isZero() || duration.toMillis() % 60_000 != 0) {
+    if (mode == Mode.ALERT_LATENCY) {
+      checkAlertLatency(interval, duration, alerts, breaches, start);
+    } else if (duration.isZero() || duration.toMillis() % 60_000 != 0) {
       throw new ConfigException(
           "duration",
           "invalid setting --duration: must be a whole number of minutes (1m, 2m, …), got "
@@ -125,8 +177,15 @@ public record BenchConfig(
         s.integer("hosts", 10_000, 1, 1_000_000),
         s.integer("series", 20, 1, 1_000),
         s.duration("interval", Duration.ofSeconds(1), Duration.ofMillis(100)),
-        s.duration("duration", Duration.ofMinutes(2), Duration.ofMinutes(1)),
+        s.duration("duration", Duration.ofMinutes(2), Duration.ofSeconds(10)),
         mode(s.string("mode", "preload")),
+        s.bool("alerts", true),
+        new Breaches(
+            s.integer("breach-every", 10, 1, 1_000_000),
+            s.duration("breach-duration", Duration.ofSeconds(30), Duration.ofSeconds(1)),
+            s.duration("breach-pause", Duration.ofSeconds(30), Duration.ofSeconds(1)),
+            s.duration("warmup", Duration.ofSeconds(30), Duration.ZERO),
+            s.duration("sustained-for", Duration.ofSeconds(10), Duration.ofSeconds(1))),
         s.integer("parallelism", 2, 1, 64),
         s.duration("checkpoint-interval", Duration.ofSeconds(10), Duration.ofMillis(100)),
         stateBackend(s.string("state-backend", "rocksdb")),
@@ -163,13 +222,46 @@ public record BenchConfig(
                 36));
   }
 
-  private static Mode mode(String v) {
-    try {
-      return Mode.valueOf(v.toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
+  private static void checkAlertLatency(
+      Duration interval, Duration duration, boolean alerts, Breaches b, Optional<Instant> start) {
+    if (!alerts) {
       throw new ConfigException(
-          "mode", "invalid setting --mode: '" + v + "' is not one of preload, live");
+          "alerts", "invalid setting --alerts: alert-latency mode needs the alert rules on");
     }
+    if (start.isPresent()) {
+      throw new ConfigException(
+          "start", "invalid setting --start: in alert-latency mode event time is the wall clock");
+    }
+    if (b.duration().compareTo(b.sustainedFor().plus(interval.multipliedBy(2))) < 0) {
+      throw new ConfigException(
+          "breach-duration",
+          "invalid setting --breach-duration: "
+              + Durations.format(b.duration())
+              + " must last at least --sustained-for "
+              + Durations.format(b.sustainedFor())
+              + " plus two intervals, or the sustained rule never fires");
+    }
+    if (b.warmup().plus(b.duration()).plus(interval).compareTo(duration) >= 0) {
+      throw new ConfigException(
+          "duration",
+          "invalid setting --duration: "
+              + Durations.format(duration)
+              + " leaves no room for one breach after --warmup "
+              + Durations.format(b.warmup())
+              + " (a breach lasts --breach-duration "
+              + Durations.format(b.duration())
+              + ")");
+    }
+  }
+
+  private static Mode mode(String v) {
+    for (Mode m : Mode.values()) {
+      if (m.flag().equals(v.toLowerCase(Locale.ROOT))) {
+        return m;
+      }
+    }
+    throw new ConfigException(
+        "mode", "invalid setting --mode: '" + v + "' is not one of preload, live, alert-latency");
   }
 
   private static String stateBackend(String v) {

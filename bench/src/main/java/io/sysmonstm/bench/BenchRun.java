@@ -1,8 +1,14 @@
 package io.sysmonstm.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sysmonstm.analytics.AnalyticsJob;
 import io.sysmonstm.analytics.JobConfig;
+import io.sysmonstm.analytics.sink.alert.RedisAlertSink;
+import io.sysmonstm.bench.alert.AlertLatencyBook;
+import io.sysmonstm.bench.alert.AlertSubscriber;
+import io.sysmonstm.bench.alert.BenchRules;
+import io.sysmonstm.bench.fleet.BreachPlan;
 import io.sysmonstm.bench.fleet.FleetSpec;
 import io.sysmonstm.bench.probe.FlinkRest;
 import io.sysmonstm.bench.probe.PostgresCounts;
@@ -10,6 +16,8 @@ import io.sysmonstm.bench.probe.ResourceMeter;
 import io.sysmonstm.bench.report.BenchReport;
 import io.sysmonstm.config.Durations;
 import io.sysmonstm.config.Settings;
+import io.sysmonstm.rules.Rule;
+import io.sysmonstm.rules.RuleCodec;
 import io.sysmonstm.sql.Migrations;
 import java.io.IOException;
 import java.net.URI;
@@ -17,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -43,9 +52,14 @@ import org.apache.flink.streaming.api.graph.StreamGraph;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,8 +73,10 @@ final class BenchRun {
   private final BenchConfig cfg;
   private final BenchServers servers;
   private final String tag;
-  private final Instant start;
+  private Instant start;
   private final String topic;
+  private final String rulesTopic;
+  private final String alertsTopic;
   private final String group;
   private final String jdbcUrl;
 
@@ -68,8 +84,11 @@ final class BenchRun {
     this.cfg = cfg;
     this.servers = servers;
     this.tag = cfg.tagOrRandom();
-    this.start = cfg.startInstant(Instant.now());
+    this.start =
+        cfg.mode() == BenchConfig.Mode.ALERT_LATENCY ? null : cfg.startInstant(Instant.now());
     this.topic = "sysmonstm.samples.bench-" + tag;
+    this.rulesTopic = "sysmonstm.rules.bench-" + tag;
+    this.alertsTopic = "sysmonstm.alerts.bench-" + tag;
     this.group = "sysmonstm-bench-" + tag;
     this.jdbcUrl =
         cfg.jdbcParams()
@@ -89,36 +108,45 @@ final class BenchRun {
 
   BenchReport execute() throws Exception {
     Path checkpointDir = Files.createTempDirectory("sysmonstm-bench-checkpoints");
+    Path rulesFile = null;
     try {
-      return execute(checkpointDir);
+      if (timed()) {
+        rulesFile = Files.createTempFile("sysmonstm-bench-rules", ".json");
+        Files.writeString(rulesFile, BenchRules.file(cfg.breaches().sustainedFor()));
+      }
+      return execute(checkpointDir, rulesFile);
     } finally {
       deleteRecursively(checkpointDir);
+      if (rulesFile != null) {
+        Files.deleteIfExists(rulesFile);
+      }
     }
   }
 
-  private BenchReport execute(Path checkpointDir) throws Exception {
-    JobConfig jobCfg = jobConfig(checkpointDir);
-    FleetSpec spec =
-        new FleetSpec(cfg.hosts(), cfg.series(), cfg.interval(), start, cfg.seed(), tag);
-    FleetSimulator sim = new FleetSimulator(spec);
+  /** Alert-latency mode: breaches timed from the first breaching sample to Redis. */
+  private boolean timed() {
+    return cfg.mode() == BenchConfig.Mode.ALERT_LATENCY;
+  }
+
+  private BenchReport execute(Path checkpointDir, Path rulesFile) throws Exception {
+    JobConfig jobCfg = jobConfig(checkpointDir, rulesFile);
     long ticks = ticks(cfg.duration(), jobCfg.outOfOrderness(), cfg.interval());
     long expectedSnapshots = ticks * cfg.hosts();
-    long minutes = cfg.duration().toMinutes();
-    long rollupExpected = (long) cfg.hosts() * cfg.series() * minutes;
     long samplesExpected = expectedSnapshots * cfg.series();
-    Instant dataEnd = start.plus(cfg.interval().multipliedBy(ticks));
 
-    createTopic();
+    createTopics();
     Migrations.apply(servers.jdbcUrl(), cfg.jdbcUser(), cfg.jdbcPassword());
     String load = loadAverage();
 
+    // alert-latency: the fleet starts when the job runs, its event time is the wall clock
+    FleetSimulator sim = timed() ? null : fleet(ticks);
     BenchReport.Production production = null;
     if (cfg.mode() == BenchConfig.Mode.PRELOAD) {
       long t0 = System.nanoTime();
       try (Producer<String, byte[]> producer = FleetSimulator.producer(servers.kafkaBootstrap())) {
         sim.preload(producer, topic, ticks);
       }
-      production = production(sim, System.nanoTime() - t0, spec);
+      production = production(sim, System.nanoTime() - t0, sim.spec());
       LOG.info(
           "Wrote {} snapshots in {} s; starting the job",
           production.snapshots(),
@@ -134,32 +162,95 @@ final class BenchRun {
                 .setNumSlotsPerTaskManager(cfg.parallelism())
                 .build());
     flink.start();
+    AlertSubscriber subscriber = null;
+    try {
+      if (timed()) {
+        // before the job: no event can slip past
+        subscriber =
+            AlertSubscriber.start(
+                URI.create(servers.redisUrl()), RedisAlertSink.CHANNEL, Duration.ofSeconds(10));
+      }
+      URI restBase = URI.create(flink.getRestAddress().get().toString().replaceAll("/$", "") + "/");
+      FlinkRest rest = new FlinkRest(restBase);
+      JobID jobId = submit(flink, jobCfg);
+      LOG.info("Job {} running; Flink web UI at {}", AnalyticsJob.NAME, restBase);
+      if (timed()) {
+        start = Instant.ofEpochMilli((System.currentTimeMillis() / 1000 + 2) * 1000);
+        sim = fleet(ticks);
+        LOG.info(
+            "The fleet starts at {}: {} breaches of {} hosts planned",
+            start,
+            sim.breachPlan().all().size(),
+            sim.breachPlan().breachingHosts());
+      }
+      return measure(
+          flink,
+          rest,
+          restBase,
+          jobId,
+          sim,
+          ticks,
+          expectedSnapshots,
+          samplesExpected,
+          load,
+          production,
+          subscriber);
+    } finally {
+      if (subscriber != null) {
+        subscriber.close();
+      }
+      flink.closeAsync().get(60, TimeUnit.SECONDS);
+    }
+  }
+
+  private BenchReport measure(
+      MiniCluster flink,
+      FlinkRest rest,
+      URI restBase,
+      JobID jobId,
+      FleetSimulator sim,
+      long ticks,
+      long expectedSnapshots,
+      long samplesExpected,
+      String load,
+      BenchReport.Production produced,
+      AlertSubscriber subscriber)
+      throws Exception {
+    FleetSpec spec = sim.spec();
+    Instant dataEnd = start.plus(cfg.interval().multipliedBy(ticks));
+    Instant minutesFrom = ceilMinute(start);
+    Instant minutesTo = floorMinute(start.plus(cfg.duration()));
+    long minutes = Math.max(0, Duration.between(minutesFrom, minutesTo).toMinutes());
+    long rollupExpected = (long) cfg.hosts() * cfg.series() * minutes;
+    BenchReport.Production production = produced;
     try (PostgresCounts counts =
         new PostgresCounts(
             servers.jdbcUrl(),
             cfg.jdbcUser(),
             cfg.jdbcPassword(),
-            sim.hostId(0).substring(0, sim.hostId(0).lastIndexOf('-') + 1),
+            hostPrefix(sim),
             start,
-            dataEnd)) {
-      URI restBase = URI.create(flink.getRestAddress().get().toString().replaceAll("/$", "") + "/");
-      FlinkRest rest = new FlinkRest(restBase);
-      JobID jobId = submit(flink, jobCfg);
-      LOG.info("Job {} running; Flink web UI at {}", AnalyticsJob.NAME, restBase);
-
+            dataEnd,
+            minutesFrom,
+            minutesTo)) {
       Watch w =
           new Watch(
               flink, rest, jobId, counts, sim, expectedSnapshots, rollupExpected, samplesExpected);
       Thread producerThread = null;
       AtomicReference<Throwable> producerFailure = new AtomicReference<>();
-      if (cfg.mode() == BenchConfig.Mode.LIVE) {
+      if (cfg.mode().live()) {
         producerThread =
             new Thread(
                 () -> {
                   try (Producer<String, byte[]> producer =
                       FleetSimulator.producer(servers.kafkaBootstrap())) {
+                    // the first send of a new producer waits for the topic's metadata
+                    producer.partitionsFor(topic);
+                    if (timed()) {
+                      sim.awaitStart();
+                    }
                     w.productionStart.set(System.nanoTime());
-                    sim.live(producer, topic, ticks, () -> w.stopped);
+                    sim.live(producer, topic, ticks, () -> w.stopped, timed());
                   } catch (Throwable t) {
                     producerFailure.set(t);
                   } finally {
@@ -184,13 +275,185 @@ final class BenchRun {
       if (production == null) {
         production = production(sim, w.productionEnd.get() - w.productionStart.get(), spec);
       }
+      AlertLatencyBook book = null;
+      if (timed()) {
+        book = book(sim);
+        awaitAlerts(book, subscriber);
+      }
       long committed = awaitCommitted(expectedSnapshots, w.allRowsNanos != 0);
       BenchReport.Checkpoints checkpoints = checkpoints(rest, jobId, w.drainedWallMs);
+      BenchReport.Alerts alerts = null;
+      if (book != null) {
+        book.addAll(subscriber.drain());
+        alerts = alerts(book, subscriber, counts, sim, hostPrefix(sim));
+      }
       cancel(flink, jobId);
-      return report(spec, ticks, load, restBase, production, w, committed, checkpoints, minutes);
-    } finally {
-      flink.closeAsync().get(60, TimeUnit.SECONDS);
+      return report(
+          spec, ticks, load, restBase, production, w, committed, checkpoints, minutes, alerts);
     }
+  }
+
+  private FleetSimulator fleet(long ticks) {
+    FleetSpec spec =
+        new FleetSpec(cfg.hosts(), cfg.series(), cfg.interval(), start, cfg.seed(), tag);
+    if (!timed()) {
+      return new FleetSimulator(spec);
+    }
+    BenchConfig.Breaches b = cfg.breaches();
+    return new FleetSimulator(
+        spec,
+        BreachPlan.of(
+            cfg.hosts(), b.every(), b.warmup(), b.duration(), b.pause(), cfg.interval(), ticks));
+  }
+
+  private static String hostPrefix(FleetSimulator sim) {
+    return sim.hostId(0).substring(0, sim.hostId(0).lastIndexOf('-') + 1);
+  }
+
+  /** The breaches of the plan as the job sees them, with the rules they must fire. */
+  private AlertLatencyBook book(FleetSimulator sim) {
+    List<AlertLatencyBook.Breach> breaches = new ArrayList<>();
+    for (BreachPlan.Breach b : sim.breachPlan().all()) {
+      breaches.add(
+          new AlertLatencyBook.Breach(
+              sim.hostId(b.host()),
+              sim.timestampMs(b.host(), b.firstTick()),
+              sim.timestampMs(b.host(), b.recoverTick())));
+    }
+    return new AlertLatencyBook(
+        breaches,
+        List.of(
+            new AlertLatencyBook.TimedRule(BenchRules.INSTANT, 0),
+            new AlertLatencyBook.TimedRule(
+                BenchRules.SUSTAINED, cfg.breaches().sustainedFor().toMillis())),
+        start.toEpochMilli());
+  }
+
+  /**
+   * Books the alert events received; the last breach recovered before production stopped, so once
+   * the job has read everything its events are due within the Redis sink's flush interval. Waits a
+   * little for stragglers, then gives up (they count as missing).
+   */
+  private void awaitAlerts(AlertLatencyBook book, AlertSubscriber subscriber)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    book.addAll(subscriber.drain());
+    while (book.outstanding() > 0 && System.nanoTime() < deadline) {
+      TimeUnit.MILLISECONDS.sleep(100);
+      book.addAll(subscriber.drain());
+    }
+    if (book.outstanding() > 0) {
+      LOG.warn(
+          "{} of {} alert transitions never arrived on Redis; reporting them as missing",
+          book.outstanding(),
+          book.expectedTransitions());
+    }
+  }
+
+  private BenchReport.Alerts alerts(
+      AlertLatencyBook book,
+      AlertSubscriber subscriber,
+      PostgresCounts counts,
+      FleetSimulator sim,
+      String hostPrefix)
+      throws Exception {
+    List<String> rules = List.of(BenchRules.INSTANT, BenchRules.SUSTAINED);
+    long expected = book.expectedTransitions();
+    // the sinks commit on the checkpoint that committed the last offsets; allow for stragglers
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+    long inTopic = alertsInTopic(rules, hostPrefix, expected, deadline);
+    long inTable = counts.alerts(rules);
+    while (inTable < expected && System.nanoTime() < deadline) {
+      TimeUnit.MILLISECONDS.sleep(200);
+      inTable = counts.alerts(rules);
+    }
+    BenchConfig.Breaches b = cfg.breaches();
+    BreachPlan plan = sim.breachPlan();
+    String planText =
+        String.format(
+            java.util.Locale.ROOT,
+            "hosts with index %% %d == 0 (%,d of %,d) send bench.breach = %.2f for %s, then %.2f"
+                + " for %s, staggered over that cycle, first breach after %s",
+            b.every(),
+            plan.breachingHosts(),
+            cfg.hosts(),
+            FleetSimulator.BREACHING,
+            Durations.format(b.duration()),
+            FleetSimulator.CALM,
+            Durations.format(b.pause()),
+            Durations.format(b.warmup()));
+    return new BenchReport.Alerts(
+        "the built-in default rules + "
+            + BenchRules.INSTANT
+            + " (bench.breach > "
+            + BenchRules.THRESHOLD
+            + ", instant) + "
+            + BenchRules.SUSTAINED
+            + " (> "
+            + BenchRules.THRESHOLD
+            + " for "
+            + Durations.format(b.sustainedFor())
+            + "), both resolve <= "
+            + BenchRules.RESOLVE,
+        planText,
+        Durations.format(cfg.checkpointInterval()),
+        subscriber.received(),
+        book.result(5),
+        expected,
+        inTopic,
+        inTable,
+        sim.maxSendDelayMs());
+  }
+
+  /**
+   * Alert events of {@code rules} for this run's hosts in the alerts topic, as a read_committed
+   * consumer sees them: read until {@code expected} are there or the deadline passes.
+   */
+  private long alertsInTopic(List<String> rules, String hostPrefix, long expected, long deadline) {
+    Map<String, Object> props =
+        Map.of(
+            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            servers.kafkaBootstrap(),
+            ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+            "read_committed",
+            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+            false,
+            ConsumerConfig.CLIENT_ID_CONFIG,
+            "sysmonstm-bench-alerts-" + tag);
+    long n = 0;
+    try (KafkaConsumer<String, String> consumer =
+        new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(alertsTopic).stream()
+              .map(pi -> new TopicPartition(alertsTopic, pi.partition()))
+              .toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      ObjectMapper json = new ObjectMapper();
+      while (n < expected && System.nanoTime() < deadline) {
+        for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
+          try {
+            JsonNode e = json.readTree(r.value());
+            if (rules.contains(e.path("rule_id").asText())
+                && e.path("host_id").asText().startsWith(hostPrefix)) {
+              n++;
+            }
+          } catch (IOException e) {
+            LOG.debug("Not an alert event in {}: {}", alertsTopic, e.toString());
+          }
+        }
+      }
+    }
+    return n;
+  }
+
+  static Instant ceilMinute(Instant t) {
+    Instant floor = floorMinute(t);
+    return floor.equals(t) ? t : floor.plus(Duration.ofMinutes(1));
+  }
+
+  static Instant floorMinute(Instant t) {
+    return t.truncatedTo(ChronoUnit.MINUTES);
   }
 
   /** Follows the job once a second until every expected row is in PostgreSQL. */
@@ -349,7 +612,12 @@ final class BenchRun {
         if (vertices.isEmpty()) {
           return -1;
         }
-        sourceVertex = vertices.get(0).id();
+        sourceVertex =
+            vertices.stream()
+                .filter(v -> v.name().startsWith("Source: snapshots"))
+                .findFirst()
+                .orElse(vertices.get(0))
+                .id();
         List<String> names = rest.metricNames(jobId.toHexString(), sourceVertex);
         sourceMetric = sourceOutputMetric(names).orElse(null);
         if (sourceMetric == null) {
@@ -388,23 +656,45 @@ final class BenchRun {
         .findFirst();
   }
 
-  private JobConfig jobConfig(Path checkpointDir) {
+  private JobConfig jobConfig(Path checkpointDir, Path rulesFile) {
     List<String> args =
         new ArrayList<>(
             List.of(
-                "--kafka-bootstrap", servers.kafkaBootstrap(),
-                "--samples-topic", topic,
-                "--group-id", group,
-                "--starting-offsets", "earliest",
-                "--jdbc-url", jdbcUrl,
-                "--jdbc-user", cfg.jdbcUser(),
-                "--jdbc-password", cfg.jdbcPassword(),
-                "--redis-url", servers.redisUrl(),
-                "--checkpoint-interval", cfg.checkpointInterval().toMillis() + "ms",
-                "--checkpoint-dir", checkpointDir.toUri().toString(),
-                "--state-backend", cfg.stateBackend(),
-                "--parallelism", String.valueOf(cfg.parallelism()),
-                "--migrate", "false"));
+                "--kafka-bootstrap",
+                servers.kafkaBootstrap(),
+                "--samples-topic",
+                topic,
+                "--group-id",
+                group,
+                "--starting-offsets",
+                "earliest",
+                "--jdbc-url",
+                jdbcUrl,
+                "--jdbc-user",
+                cfg.jdbcUser(),
+                "--jdbc-password",
+                cfg.jdbcPassword(),
+                "--redis-url",
+                servers.redisUrl(),
+                "--checkpoint-interval",
+                cfg.checkpointInterval().toMillis() + "ms",
+                "--checkpoint-dir",
+                checkpointDir.toUri().toString(),
+                "--state-backend",
+                cfg.stateBackend(),
+                "--parallelism",
+                String.valueOf(cfg.parallelism()),
+                "--migrate",
+                "false",
+                "--alerts",
+                String.valueOf(cfg.alerts()),
+                "--rules-topic",
+                rulesTopic,
+                "--alerts-topic",
+                alertsTopic));
+    if (rulesFile != null) {
+      args.addAll(List.of("--rules-file", rulesFile.toString()));
+    }
     return JobConfig.from(Settings.parse(args.toArray(String[]::new), Map.of()));
   }
 
@@ -480,15 +770,28 @@ final class BenchRun {
             30_000));
   }
 
-  private void createTopic() throws Exception {
-    try (Admin admin = admin()) {
-      admin
-          .createTopics(
-              List.of(new NewTopic(topic, Optional.of(cfg.partitions()), Optional.empty())))
-          .all()
-          .get(30, TimeUnit.SECONDS);
+  /**
+   * The run's topics (the embedded broker creates none by itself): samples; with alerts on, rule
+   * changes (one partition, compacted, as the relay expects it) and alert events.
+   */
+  private void createTopics() throws Exception {
+    List<NewTopic> topics = new ArrayList<>();
+    topics.add(new NewTopic(topic, Optional.of(cfg.partitions()), Optional.empty()));
+    if (cfg.alerts()) {
+      topics.add(
+          new NewTopic(rulesTopic, Optional.of(1), Optional.empty())
+              .configs(
+                  Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
+      topics.add(new NewTopic(alertsTopic, Optional.of(cfg.partitions()), Optional.empty()));
     }
-    LOG.info("Created topic {} with {} partitions", topic, cfg.partitions());
+    try (Admin admin = admin()) {
+      admin.createTopics(topics).all().get(30, TimeUnit.SECONDS);
+    }
+    LOG.info(
+        "Created topic {} with {} partitions{}",
+        topic,
+        cfg.partitions(),
+        cfg.alerts() ? ", " + rulesTopic + " (compacted) and " + alertsTopic : "");
   }
 
   /** Snapshots the group committed (on checkpoints); waits for the checkpoint after the drain. */
@@ -591,7 +894,8 @@ final class BenchRun {
       Watch w,
       long committed,
       BenchReport.Checkpoints checkpoints,
-      long minutes) {
+      long minutes,
+      BenchReport.Alerts alerts) {
     int series = cfg.series();
     long endNanos = w.drainedNanos != 0 ? w.drainedNanos : lastPointNanos(w);
     long endCount = w.drainedNanos != 0 ? w.expectedSnapshots : w.consumed;
@@ -608,7 +912,7 @@ final class BenchRun {
             steadyRate(w.points, w.expectedSnapshots) * series);
 
     BenchReport.Lag lag = null;
-    if (cfg.mode() == BenchConfig.Mode.LIVE) {
+    if (cfg.mode().live()) {
       lag = lag(w, spec);
     }
     BenchReport.Rows rows =
@@ -637,10 +941,14 @@ final class BenchRun {
         w.consumed == w.expectedSnapshots
             && w.rollup1m == w.rollupExpected
             && (w.samples == null || w.samples == w.samplesExpected)
-            && production.snapshots() == w.expectedSnapshots;
+            && production.snapshots() == w.expectedSnapshots
+            && (alerts == null
+                || (alerts.book().exact()
+                    && alerts.kafkaTransitions() == alerts.expectedTransitions()
+                    && alerts.tableTransitions() == alerts.expectedTransitions()));
     BenchReport.Setup setup =
         new BenchReport.Setup(
-            cfg.mode().name().toLowerCase(java.util.Locale.ROOT),
+            cfg.mode().flag(),
             cfg.hosts(),
             series,
             Durations.format(cfg.interval()),
@@ -650,6 +958,7 @@ final class BenchRun {
             cfg.partitions(),
             cfg.stateBackend(),
             cfg.unalignedCheckpoints(),
+            alertRules(),
             Durations.format(cfg.checkpointInterval()),
             topic,
             start.toString(),
@@ -666,7 +975,10 @@ final class BenchRun {
             load);
     ResourceMeter.Usage usage =
         w.usage != null ? w.usage : ResourceMeter.start().usage(); // never read: zeros
-    String verdict = verdict(complete, exact, w, consumption, lag, checkpoints);
+    String verdict =
+        alerts != null
+            ? alertVerdict(complete, exact, w, lag, alerts)
+            : verdict(complete, exact, w, consumption, lag, checkpoints);
     return new BenchReport(
         setup,
         production,
@@ -676,7 +988,61 @@ final class BenchRun {
         checkpoints,
         usage,
         loads,
+        alerts,
         new BenchReport.Outcome(complete, exact, verdict));
+  }
+
+  private String alertRules() {
+    if (!cfg.alerts()) {
+      return "off (--alerts false): the job has no alert branch";
+    }
+    String topics = "; topics " + rulesTopic + " (compacted), " + alertsTopic;
+    if (timed()) {
+      return "rules file of the run (defaults + "
+          + BenchRules.INSTANT
+          + ", "
+          + BenchRules.SUSTAINED
+          + ")"
+          + topics;
+    }
+    return "the job's built-in default rules ("
+        + String.join(", ", RuleCodec.defaults().stream().map(Rule::id).toList())
+        + ")"
+        + topics;
+  }
+
+  private String alertVerdict(
+      boolean complete, boolean exact, Watch w, BenchReport.Lag lag, BenchReport.Alerts a) {
+    if (!complete) {
+      return "INCOMPLETE: " + (w.failure != null ? w.failure : "rows missing");
+    }
+    AlertLatencyBook.Result r = a.book();
+    StringBuilder b =
+        new StringBuilder(
+            String.format(
+                java.util.Locale.ROOT,
+                "%s; at %,.0f samples/s the job %s; %,d breaches: %s",
+                exact ? "counts exact" : "COUNTS DIFFER",
+                w.sim.spec().samplesPerSecond(),
+                lag.keptUp() ? "kept up" : "FELL BEHIND",
+                r.breaches(),
+                r.exact()
+                    ? "each fired and resolved exactly once per rule"
+                    : "ALERTS MISSING OR DUPLICATED"));
+    for (AlertLatencyBook.RuleResult rr : r.rules()) {
+      b.append(
+          String.format(
+              java.util.Locale.ROOT,
+              "; %s p99 %,d ms%s (goal <= %s): %s",
+              rr.rule(),
+              rr.latency().p99(),
+              rr.forMs() == 0
+                  ? ""
+                  : String.format(java.util.Locale.ROOT, " = for + %,d ms", rr.overFor().p99()),
+              rr.forMs() == 0 ? "1 s" : "for + 1 s",
+              rr.pass() ? "PASS" : "FAIL"));
+    }
+    return b.toString();
   }
 
   private String verdict(

@@ -1,5 +1,6 @@
 package io.sysmonstm.bench;
 
+import io.sysmonstm.bench.fleet.BreachPlan;
 import io.sysmonstm.bench.fleet.FleetSpec;
 import io.sysmonstm.bench.fleet.SimulatedSeries;
 import io.sysmonstm.proto.v1.HostFacts;
@@ -34,13 +35,22 @@ import org.slf4j.LoggerFactory;
  * <p>Everything is a function of the {@link FleetSpec}: host {@code h}'s snapshot number {@code k}
  * has event time {@code start + k × interval + phase(h)} (a fixed phase below one interval, so
  * hosts do not all sample at the same instant), sequence number {@code k + 1}, and values derived
- * from the seed, the host, the series and {@code k}.
+ * from the seed, the host, the series and {@code k}. With a {@link BreachPlan} the last series of
+ * each host is {@code bench.breach}, breaching (0.95) when the plan says so and calm (0.2)
+ * otherwise.
  */
 public final class FleetSimulator {
   private static final Logger LOG = LoggerFactory.getLogger(FleetSimulator.class);
   private static final long GIB = 1L << 30;
 
+  /** Value of {@code bench.breach} while a host breaches. */
+  public static final double BREACHING = 0.95;
+
+  /** Value of {@code bench.breach} while a host is calm. */
+  public static final double CALM = 0.2;
+
   private final FleetSpec spec;
+  private final BreachPlan breaches;
   private final List<SimulatedSeries> series;
   private final long intervalMs;
   private final String[] hostIds;
@@ -52,11 +62,24 @@ public final class FleetSimulator {
   private final AtomicLong acked = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
   private final AtomicLong bytes = new AtomicLong();
+  private final AtomicLong maxSendDelayNanos = new AtomicLong();
   private final AtomicReference<Exception> firstFailure = new AtomicReference<>();
 
   public FleetSimulator(FleetSpec spec) {
+    this(spec, null);
+  }
+
+  /** A fleet whose hosts breach as {@code breaches} says (null: no breaching series). */
+  public FleetSimulator(FleetSpec spec, BreachPlan breaches) {
     this.spec = Objects.requireNonNull(spec, "spec");
-    this.series = SimulatedSeries.catalog(spec.seriesPerHost());
+    if (breaches != null && breaches.hosts() != spec.hosts()) {
+      throw new IllegalArgumentException("the breach plan is for another number of hosts");
+    }
+    this.breaches = breaches;
+    this.series =
+        breaches == null
+            ? SimulatedSeries.catalog(spec.seriesPerHost())
+            : SimulatedSeries.catalogWithBreach(spec.seriesPerHost());
     this.intervalMs = spec.interval().toMillis();
     this.hostIds = new String[spec.hosts()];
     this.runIds = new String[spec.hosts()];
@@ -86,6 +109,11 @@ public final class FleetSimulator {
 
   public FleetSpec spec() {
     return spec;
+  }
+
+  /** When which hosts breach; null without breaches. */
+  public BreachPlan breachPlan() {
+    return breaches;
   }
 
   /** The series every host sends, in snapshot order. */
@@ -135,6 +163,7 @@ public final class FleetSimulator {
       case LOAD -> SimulatedSeries.cores(spec.seriesPerHost()) * clamp(0.8 * base + 0.1 * noise);
       case COUNT -> Math.rint(120 + 300 * base + 10 * noise);
       case UPTIME -> Math.rint((ts - (spec.start().toEpochMilli() - bootAgoMs(h))) / 1000.0);
+      case BREACH -> breaches != null && breaches.breaching(h, k) ? BREACHING : CALM;
     };
   }
 
@@ -166,38 +195,106 @@ public final class FleetSimulator {
   }
 
   /**
-   * Sends snapshots {@code 0 … ticks-1} in real time: tick {@code k} goes out during wall-clock
-   * interval {@code k} after the call, spread over the interval in slices, so the fleet produces at
-   * its nominal rate. Falls behind (and says so in {@link #sent()}) only when the producer cannot
-   * keep up. Stops early when {@code stop} answers true.
+   * Sends snapshots {@code 0 … ticks-1} in real time, starting now: see {@link #live(Producer,
+   * String, long, BooleanSupplier, boolean)}.
    */
   public void live(
       Producer<String, byte[]> producer, String topic, long ticks, BooleanSupplier stop) {
+    live(producer, topic, ticks, stop, false);
+  }
+
+  /**
+   * Sends snapshots {@code 0 … ticks-1} in real time, so the fleet produces at its nominal rate.
+   * Each interval is cut in slices (50 ms at 1 s); a host goes out in the slice of its phase, at
+   * the end of that slice, so a snapshot is never sent before its place in the interval. With
+   * {@code wallClock} interval {@code k} is the wall-clock interval of its event time (tick 0 at
+   * the fleet's start, waited for): a snapshot leaves at most one slice after its own timestamp.
+   * Without it interval 0 begins now. Falls behind (and says so in {@link #sent()} and {@link
+   * #maxSendDelayMs()}) only when the producer cannot keep up. Stops early when {@code stop}
+   * answers true.
+   */
+  public void live(
+      Producer<String, byte[]> producer,
+      String topic,
+      long ticks,
+      BooleanSupplier stop,
+      boolean wallClock) {
     LOG.info(
         "Producing {} snapshots/s ({} samples/s) to {} in real time for {} intervals",
         Math.round(spec.snapshotsPerSecond()),
         Math.round(spec.samplesPerSecond()),
         topic,
         ticks);
-    int slices = (int) Math.max(1, Math.min(20, intervalMs / 50));
-    long sliceNanos = TimeUnit.MILLISECONDS.toNanos(intervalMs) / slices;
-    long t0 = System.nanoTime();
+    int slices = slices();
+    int[][] bySlice = hostsBySlice(slices);
+    long ivNanos = TimeUnit.MILLISECONDS.toNanos(intervalMs);
+    // with breaches, the delay that matters is the one while hosts breach
+    long measureDelayFrom = breaches == null ? 0 : breaches.warmupTicks();
+    long t0 =
+        wallClock
+            ? System.nanoTime()
+                + TimeUnit.MILLISECONDS.toNanos(
+                    spec.start().toEpochMilli() - System.currentTimeMillis())
+            : System.nanoTime();
     for (long k = 0; k < ticks && !stop.getAsBoolean(); k++) {
       for (int slice = 0; slice < slices; slice++) {
-        long due = t0 + (k * slices + slice) * sliceNanos;
+        long due = t0 + k * ivNanos + ivNanos * (slice + 1) / slices;
         long wait;
         while ((wait = due - System.nanoTime()) > 0) {
           LockSupport.parkNanos(wait);
         }
-        int from = (int) ((long) hostIds.length * slice / slices);
-        int to = (int) ((long) hostIds.length * (slice + 1) / slices);
-        for (int h = from; h < to; h++) {
+        for (int h : bySlice[slice]) {
           send(producer, topic, h, k);
+        }
+        long late = System.nanoTime() - due;
+        if (k >= measureDelayFrom && late > maxSendDelayNanos.get()) {
+          maxSendDelayNanos.set(late);
         }
       }
     }
     producer.flush();
     checkFailures();
+  }
+
+  /** Waits until the wall clock reaches the fleet's start (returns at once when it has). */
+  public void awaitStart() {
+    long wait;
+    while ((wait = spec.start().toEpochMilli() - System.currentTimeMillis()) > 0) {
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(wait));
+    }
+  }
+
+  /** Slices of an interval in live mode: 50 ms each, at most 20. */
+  int slices() {
+    return (int) Math.max(1, Math.min(20, intervalMs / 50));
+  }
+
+  /** Host indexes by the slice of the interval their phase falls in. */
+  int[][] hostsBySlice(int slices) {
+    int[] counts = new int[slices];
+    int[] slice = new int[hostIds.length];
+    for (int h = 0; h < hostIds.length; h++) {
+      slice[h] = (int) (phaseMs(h) * slices / intervalMs);
+      counts[slice[h]]++;
+    }
+    int[][] out = new int[slices][];
+    for (int s = 0; s < slices; s++) {
+      out[s] = new int[counts[s]];
+      counts[s] = 0;
+    }
+    for (int h = 0; h < hostIds.length; h++) {
+      out[slice[h]][counts[slice[h]]++] = h;
+    }
+    return out;
+  }
+
+  /**
+   * Live mode: the longest time a slice's last snapshot was handed to the producer after the slice
+   * was due, in ms (0 when the simulator kept its schedule to the millisecond); with a breach plan,
+   * from the end of its warm-up on.
+   */
+  public long maxSendDelayMs() {
+    return TimeUnit.NANOSECONDS.toMillis(maxSendDelayNanos.get());
   }
 
   private void send(Producer<String, byte[]> producer, String topic, int h, long k) {

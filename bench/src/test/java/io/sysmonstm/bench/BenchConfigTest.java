@@ -74,6 +74,57 @@ class BenchConfigTest {
   }
 
   @Test
+  void alertLatencyModeBreachesOneHostInTenForThirtySecondsWithATenSecondSustainedRule() {
+    BenchConfig cfg = parse("--mode", "alert-latency", "--hosts", "1000");
+
+    assertThat(cfg.mode()).isEqualTo(BenchConfig.Mode.ALERT_LATENCY);
+    assertThat(cfg.mode().live()).isTrue();
+    assertThat(cfg.mode().flag()).isEqualTo("alert-latency");
+    assertThat(cfg.alerts()).isTrue();
+    assertThat(cfg.duration()).isEqualTo(Duration.ofMinutes(2));
+    assertThat(cfg.checkpointInterval()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(cfg.breaches())
+        .isEqualTo(
+            new BenchConfig.Breaches(
+                10,
+                Duration.ofSeconds(30),
+                Duration.ofSeconds(30),
+                Duration.ofSeconds(30),
+                Duration.ofSeconds(10)));
+    assertThat(parse("--mode", "alert-latency", "--duration", "70s").duration())
+        .as("any duration that holds a breach")
+        .isEqualTo(Duration.ofSeconds(70));
+    assertThat(parse("--alerts", "false").alerts()).isFalse();
+  }
+
+  @Test
+  void alertLatencyNeedsAlertsTheWallClockAndRoomForABreach() {
+    assertThatThrownBy(() -> parse("--mode", "alert-latency", "--alerts", "false"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("--alerts");
+    assertThatThrownBy(() -> parse("--mode", "alert-latency", "--start", "2025-11-23T06:00:00Z"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("--start");
+    assertThatThrownBy(
+            () ->
+                parse(
+                    "--mode",
+                    "alert-latency",
+                    "--breach-duration",
+                    "11s",
+                    "--sustained-for",
+                    "10s"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("--breach-duration");
+    assertThatThrownBy(() -> parse("--mode", "alert-latency", "--duration", "60s"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("--duration");
+    assertThatThrownBy(() -> parse("--mode", "live", "--duration", "45s"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("whole number of minutes");
+  }
+
+  @Test
   void invalidSettingsNameTheFlag() {
     assertThatThrownBy(() -> parse("--duration", "90s"))
         .isInstanceOf(ConfigException.class)

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -20,6 +21,17 @@ class BenchRunTest {
     assertThat(lastTickStart + 999 - 5_000).isLessThan(180_000).isGreaterThanOrEqualTo(120_000);
     assertThat(BenchRun.ticks(Duration.ofMinutes(3), Duration.ofSeconds(5), Duration.ofMillis(400)))
         .isEqualTo(464);
+  }
+
+  @Test
+  void rollupsAreCountedForTheWholeMinutesInsideTheData() {
+    Instant onMinute = Instant.parse("2025-11-23T06:00:00Z");
+    Instant within = Instant.parse("2025-11-23T06:00:17Z");
+
+    assertThat(BenchRun.ceilMinute(onMinute)).isEqualTo(onMinute);
+    assertThat(BenchRun.floorMinute(onMinute)).isEqualTo(onMinute);
+    assertThat(BenchRun.ceilMinute(within)).isEqualTo(Instant.parse("2025-11-23T06:01:00Z"));
+    assertThat(BenchRun.floorMinute(within)).isEqualTo(onMinute);
   }
 
   @Test

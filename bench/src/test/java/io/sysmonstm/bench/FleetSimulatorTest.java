@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sysmonstm.analytics.snapshot.HostSnapshot;
 import io.sysmonstm.analytics.source.SnapshotMapper;
+import io.sysmonstm.bench.fleet.BreachPlan;
 import io.sysmonstm.bench.fleet.FleetSpec;
 import io.sysmonstm.proto.v1.MetricBatch;
 import io.sysmonstm.proto.v1.Sample;
@@ -84,6 +85,53 @@ class FleetSimulatorTest {
       }
       assertThat(inFirstMinute).isEqualTo(60);
     }
+  }
+
+  @Test
+  void withABreachPlanTheLastSeriesBreachesWhenThePlanSays() {
+    BreachPlan plan = new BreachPlan(20, 4, 5, 10, 10, 60);
+    FleetSimulator sim = new FleetSimulator(spec(20, 20, 5), plan);
+    int breaching = 0;
+    for (int h = 0; h < 20; h++) {
+      for (long k = 0; k < 60; k++) {
+        List<Sample> samples = sim.batch(h, k).getSnapshots(0).getSamplesList();
+        assertThat(samples).hasSize(20);
+        Sample last = samples.get(19);
+        assertThat(last.getMetric()).isEqualTo("bench.breach");
+        assertThat(last.getAttributesMap()).isEmpty();
+        assertThat(last.getValue())
+            .isEqualTo(plan.breaching(h, k) ? FleetSimulator.BREACHING : FleetSimulator.CALM);
+        breaching += plan.breaching(h, k) ? 1 : 0;
+      }
+    }
+    assertThat(breaching).isPositive();
+    assertThat(
+            new FleetSimulator(spec(20, 20, 5))
+                .batch(0, 10)
+                .getSnapshots(0)
+                .getSamples(19)
+                .getMetric())
+        .as("no breach series without a plan")
+        .isEqualTo("system.cpu.utilization");
+  }
+
+  @Test
+  void liveSendsEachHostInTheSliceOfItsPhaseSoNeverBeforeItsTimestamp() {
+    FleetSimulator sim = new FleetSimulator(spec(500, 1, 11));
+    int slices = sim.slices();
+    int[][] bySlice = sim.hostsBySlice(slices);
+
+    assertThat(slices).isEqualTo(20);
+    Set<Integer> seen = new HashSet<>();
+    for (int s = 0; s < slices; s++) {
+      for (int h : bySlice[s]) {
+        assertThat(seen.add(h)).as("host %d in one slice only", h).isTrue();
+        // sent at the end of slice s: after its phase, within one slice (50 ms) of it
+        long sentAt = 1000L * (s + 1) / slices;
+        assertThat(sim.phaseMs(h)).isLessThan(sentAt).isGreaterThanOrEqualTo(sentAt - 50);
+      }
+    }
+    assertThat(seen).hasSize(500);
   }
 
   private static List<Double> values(MetricBatch b) {

@@ -27,8 +27,17 @@ public record SimulatedSeries(String metric, Map<String, String> attrs, Kind kin
     /** A count (processes). */
     COUNT,
     /** Seconds since boot, growing with time. */
-    UPTIME
+    UPTIME,
+    /** A ratio that is calm (0.2) or breaching (0.95) as a {@link BreachPlan} says. */
+    BREACH
   }
+
+  /** The metric whose breaches the alert-latency benchmark times. */
+  public static final String BREACH_METRIC = "bench.breach";
+
+  /** The breaching series: {@value #BREACH_METRIC}, no attributes. */
+  public static final SimulatedSeries BREACH =
+      new SimulatedSeries(BREACH_METRIC, Map.of(), Kind.BREACH);
 
   public SimulatedSeries {
     if (metric == null || metric.isEmpty()) {
@@ -89,6 +98,16 @@ public record SimulatedSeries(String metric, Map<String, String> attrs, Kind kin
                   Map.of("cpu", String.valueOf(i - CORE.size())),
                   Kind.RATIO));
     }
+    return List.copyOf(out);
+  }
+
+  /**
+   * The catalog of {@code count} series whose last one is {@link #BREACH} instead, so a host still
+   * sends {@code count} series.
+   */
+  public static List<SimulatedSeries> catalogWithBreach(int count) {
+    List<SimulatedSeries> out = new ArrayList<>(catalog(count));
+    out.set(count - 1, BREACH);
     return List.copyOf(out);
   }
 

@@ -4,7 +4,11 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.sysmonstm.bench.alert.AlertLatencyBook;
+import io.sysmonstm.bench.alert.LatencyStats;
 import io.sysmonstm.bench.probe.ResourceMeter;
+import io.sysmonstm.config.Durations;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 
@@ -20,6 +24,8 @@ import java.util.Locale;
  * @param checkpoints checkpoints taken while the job worked
  * @param resources CPU and memory while the job worked
  * @param vertices how busy each task (chain of operators) was while the job worked
+ * @param alerts alert-latency mode only: breaches, alert events and their latencies (null
+ *     otherwise)
  * @param outcome whether the run completed and its one-line verdict
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -32,6 +38,7 @@ public record BenchReport(
     Checkpoints checkpoints,
     ResourceMeter.Usage resources,
     List<VertexLoad> vertices,
+    Alerts alerts,
     Outcome outcome) {
 
   /** Target of the issue: samples per second the job must sustain on this machine. */
@@ -52,6 +59,7 @@ public record BenchReport(
       int partitions,
       String stateBackend,
       boolean unalignedCheckpoints,
+      String alertRules,
       String checkpointInterval,
       String topic,
       String start,
@@ -138,6 +146,31 @@ public record BenchReport(
       double backPressuredPercent,
       double idlePercent) {}
 
+  /**
+   * Alert-latency mode: what the breaches produced.
+   *
+   * @param rulesFile what the job evaluated
+   * @param plan which hosts breached when
+   * @param checkpointInterval the job's checkpoint interval (the Redis path does not wait for it)
+   * @param received messages received on the alerts channel
+   * @param book breaches matched to alert events, latencies
+   * @param expectedTransitions firing and resolved events of the timed rules the breaches must give
+   * @param kafkaTransitions those events in the alerts topic, read_committed, at the end
+   * @param tableTransitions those rows in the table {@code alerts} at the end
+   * @param maxSendDelayMs from the first breach on, the longest time a slice of snapshots left the
+   *     simulator after it was due
+   */
+  public record Alerts(
+      String rulesFile,
+      String plan,
+      String checkpointInterval,
+      long received,
+      AlertLatencyBook.Result book,
+      long expectedTransitions,
+      long kafkaTransitions,
+      long tableTransitions,
+      long maxSendDelayMs) {}
+
   /** Whether the run finished with exact counts, and the verdict against the issue's targets. */
   public record Outcome(boolean complete, boolean countsExact, String verdict) {}
 
@@ -172,6 +205,7 @@ public record BenchReport(
         s.checkpointInterval(),
         s.topic(),
         s.partitions());
+    line(b, "  alerts       %s", s.alertRules());
     line(b, "  servers      Kafka %s; PostgreSQL %s; Redis %s", s.kafka(), s.postgres(), s.redis());
     if (!s.discardedSinks().isEmpty()) {
       line(b, "  EXPERIMENT   sinks replaced by discarding ones: %s", s.discardedSinks());
@@ -291,9 +325,112 @@ public record BenchReport(
           v.parallelism(),
           v.name());
     }
+    if (alerts != null) {
+      alertsText(b, alerts);
+    }
     line(b, "");
     line(b, "Verdict      %s", outcome.verdict());
     return b.toString();
+  }
+
+  private static void alertsText(StringBuilder b, Alerts a) {
+    AlertLatencyBook.Result r = a.book();
+    line(
+        b,
+        "Alerts       %,d messages on Redis channel sysmonstm:alerts; latency = receive wall time"
+            + " - timestamp of the breach's first breaching sample",
+        a.received());
+    line(b, "  rules        %s", a.rulesFile());
+    line(b, "  breaches     %s: %,d breaches", a.plan(), r.breaches());
+    line(
+        b,
+        "  checkpoints  every %s (Kafka and PostgreSQL alert sinks commit on them; the Redis path"
+            + " does not wait for them)",
+        a.checkpointInterval());
+    for (AlertLatencyBook.RuleResult rr : r.rules()) {
+      String kind =
+          rr.forMs() == 0 ? "instant" : "for " + Durations.format(Duration.ofMillis(rr.forMs()));
+      line(
+          b,
+          "  %s (%s): fired %,d of %,d breaches (%,d missing, %,d duplicate), resolved %,d (%,d"
+              + " missing, %,d duplicate)",
+          rr.rule(),
+          kind,
+          rr.fired(),
+          rr.breaches(),
+          rr.missingFirings(),
+          rr.duplicateFirings(),
+          rr.resolved(),
+          rr.missingResolves(),
+          rr.duplicateResolves());
+      line(b, "    latency         %s", stats(rr.latency()));
+      if (rr.forMs() > 0) {
+        line(b, "    latency - for   %s", stats(rr.overFor()));
+      }
+      line(
+          b,
+          "    goal            p99 <= %s: %s",
+          rr.forMs() == 0 ? "1 s" : kind.substring(4) + " + 1 s",
+          rr.pass() ? "PASS" : "FAIL");
+      line(
+          b,
+          "    resolve latency %s (first calm sample to resolved event)",
+          stats(rr.resolveLatency()));
+    }
+    StringBuilder others = new StringBuilder();
+    r.others().forEach((k, v) -> others.append(String.format(Locale.ROOT, "; %s %,d", k, v)));
+    line(
+        b,
+        "  other        unmatched %,d, retro %,d, unreadable %,d%s",
+        r.unmatched(),
+        r.retro(),
+        r.unreadable(),
+        others);
+    line(
+        b,
+        "  sinks        timed transitions: expected %,d; topic (read_committed) %,d; table alerts"
+            + " %,d",
+        a.expectedTransitions(),
+        a.kafkaTransitions(),
+        a.tableTransitions());
+    line(
+        b,
+        "  simulator    from the first breach on, a slice of snapshots left at most %,d ms after it"
+            + " was due (a snapshot is due within 50 ms after its timestamp; producer linger 20 ms)",
+        a.maxSendDelayMs());
+    for (AlertLatencyBook.Period p : r.periods()) {
+      line(
+          b,
+          "  over time    condition held %3.0f-%3.0f s after the fleet started: latency - for %s",
+          p.fromSeconds(),
+          p.toSeconds(),
+          stats(p.overFor()));
+    }
+    for (AlertLatencyBook.Slow s : r.slowest()) {
+      line(
+          b,
+          "  slowest      %s %s, breach at %.1f s: %,d ms (%,d ms over for)",
+          s.rule(),
+          s.hostId(),
+          s.atSeconds(),
+          s.latencyMs(),
+          s.overForMs());
+    }
+  }
+
+  private static String stats(LatencyStats s) {
+    if (s.count() == 0) {
+      return "none";
+    }
+    return String.format(
+        Locale.ROOT,
+        "p50 %,d / p95 %,d / p99 %,d / max %,d ms (min %,d, n = %,d)",
+        s.p50(),
+        s.p95(),
+        s.p99(),
+        s.max(),
+        s.min(),
+        s.count());
   }
 
   private static void line(StringBuilder b, String format, Object... args) {
