@@ -353,17 +353,24 @@ class EndToEndIT {
                   assertThat(rs.getLong(1)).isEqualTo(2L * SERIES.size() * SNAPSHOTS);
                 }
               });
-      try (ResultSet rs =
-          c.createStatement()
-              .executeQuery("SELECT host_id, hostname, cores FROM hosts ORDER BY host_id")) {
-        List<String> got = new ArrayList<>();
-        while (rs.next()) {
-          got.add(rs.getString(1) + "/" + rs.getString(2) + "/" + rs.getInt(3));
-        }
-        assertThat(got)
-            .containsExactlyInAnyOrder(
-                hostA + "/" + hostA + ".example/4", hostB + "/" + hostB + ".example/4");
-      }
+      // the hosts rows come from yet another sink: wait for them as well
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .untilAsserted(
+              () -> {
+                try (ResultSet rs =
+                    c.createStatement()
+                        .executeQuery(
+                            "SELECT host_id, hostname, cores FROM hosts ORDER BY host_id")) {
+                  List<String> got = new ArrayList<>();
+                  while (rs.next()) {
+                    got.add(rs.getString(1) + "/" + rs.getString(2) + "/" + rs.getInt(3));
+                  }
+                  assertThat(got)
+                      .containsExactlyInAnyOrder(
+                          hostA + "/" + hostA + ".example/4", hostB + "/" + hostB + ".example/4");
+                }
+              });
     }
 
     // 7. nothing of the refused batch reached Kafka
