@@ -1,8 +1,6 @@
 package io.sysmonstm.analytics.sink.redis;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.io.NumberOutput;
 import io.sysmonstm.analytics.snapshot.HostFacts;
 import io.sysmonstm.analytics.snapshot.HostSnapshot;
 import io.sysmonstm.analytics.snapshot.Sample;
@@ -12,6 +10,9 @@ import java.util.Map;
 /**
  * The Redis contract for live values (read by the relay): the host hash, the hosts index, the
  * recent-values stream and the message published on {@code sysmonstm:live}.
+ *
+ * <p>{@link #of} encodes a snapshot once (series keys and value strings) for all of them: the sink
+ * writes every snapshot it receives, so this is on the job's hot path.
  */
 public final class LiveValues {
   /** Channel of live host messages. */
@@ -28,9 +29,49 @@ public final class LiveValues {
 
   private static final String HOST_PREFIX = "sysmonstm:host:";
   private static final String RECENT_PREFIX = "sysmonstm:recent:";
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String[] FACT_FIELDS = {
+    "host_id", "hostname", "os", "cores", "memory_total_bytes", "last_seen"
+  };
 
-  private LiveValues() {}
+  private final HostSnapshot snapshot;
+  private final String[] factValues;
+  private final String[] seriesKeys;
+  private final String[] values;
+
+  private LiveValues(HostSnapshot s) {
+    HostFacts f = s.facts();
+    this.snapshot = s;
+    this.factValues =
+        new String[] {
+          s.hostId(),
+          f.hostname(),
+          f.os(),
+          Integer.toString(f.cores()),
+          Long.toString(f.memoryTotalBytes()),
+          Long.toString(s.timestampMs())
+        };
+    Sample[] samples = s.samples();
+    this.seriesKeys = new String[samples.length];
+    this.values = new String[samples.length];
+    for (int i = 0; i < samples.length; i++) {
+      seriesKeys[i] = samples[i].seriesKey();
+      values[i] = number(samples[i].value());
+    }
+  }
+
+  /** The live values of {@code s}, encoded once. */
+  public static LiveValues of(HostSnapshot s) {
+    return new LiveValues(s);
+  }
+
+  /**
+   * A value as its shortest decimal string that parses back to the same double (the Schubfach
+   * algorithm of JDK 19's {@code Double.toString}; JDK 17's is several times slower). The same text
+   * in the hash, the stream and the JSON message.
+   */
+  static String number(double v) {
+    return NumberOutput.toString(v, true);
+  }
 
   /** Key of a host's hash. */
   public static String hostKey(String hostId) {
@@ -48,11 +89,7 @@ public final class LiveValues {
 
   /** The fields of a recent-values stream entry: one per series key, value as a decimal string. */
   public static Map<String, String> recentFields(HostSnapshot s) {
-    Map<String, String> fields = new LinkedHashMap<>(s.samples().length * 2);
-    for (Sample sample : s.samples()) {
-      fields.put(sample.seriesKey(), Double.toString(sample.value()));
-    }
-    return fields;
+    return of(s).recentFields();
   }
 
   /**
@@ -60,39 +97,109 @@ public final class LiveValues {
    * with the value as a decimal string.
    */
   public static Map<String, String> hashFields(HostSnapshot s) {
-    HostFacts f = s.facts();
-    Map<String, String> fields = new LinkedHashMap<>(8 + s.samples().length * 2);
-    fields.put("host_id", s.hostId());
-    fields.put("hostname", f.hostname());
-    fields.put("os", f.os());
-    fields.put("cores", Integer.toString(f.cores()));
-    fields.put("memory_total_bytes", Long.toString(f.memoryTotalBytes()));
-    fields.put("last_seen", Long.toString(s.timestampMs()));
-    for (Sample sample : s.samples()) {
-      fields.put(sample.seriesKey(), Double.toString(sample.value()));
-    }
-    return fields;
+    return of(s).hashFields();
   }
 
   /** The JSON message published on {@link #CHANNEL} for a snapshot. */
   public static String message(HostSnapshot s) {
-    HostFacts f = s.facts();
-    ObjectNode m = JSON.createObjectNode();
-    m.put("type", "host");
-    m.put("host_id", s.hostId());
-    m.put("hostname", f.hostname());
-    m.put("os", f.os());
-    m.put("cores", f.cores());
-    m.put("memory_total_bytes", f.memoryTotalBytes());
-    m.put("last_seen", s.timestampMs());
-    ObjectNode values = m.putObject("values");
-    for (Sample sample : s.samples()) {
-      values.put(sample.seriesKey(), sample.value());
+    return of(s).message();
+  }
+
+  HostSnapshot snapshot() {
+    return snapshot;
+  }
+
+  /** See {@link #recentFields(HostSnapshot)}. */
+  Map<String, String> recentFields() {
+    Map<String, String> fields = new LinkedHashMap<>(seriesKeys.length * 2);
+    for (int i = 0; i < seriesKeys.length; i++) {
+      fields.put(seriesKeys[i], values[i]);
     }
-    try {
-      return JSON.writeValueAsString(m);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("live message cannot be written", e);
+    return fields;
+  }
+
+  /** See {@link #hashFields(HostSnapshot)}. */
+  Map<String, String> hashFields() {
+    Map<String, String> fields = new LinkedHashMap<>((FACT_FIELDS.length + seriesKeys.length) * 2);
+    for (int i = 0; i < FACT_FIELDS.length; i++) {
+      fields.put(FACT_FIELDS[i], factValues[i]);
     }
+    fields.putAll(recentFields());
+    return fields;
+  }
+
+  /**
+   * The hash fields as a flat {@code field, value, ...} array after {@code lead} leading slots (for
+   * a command's arguments), without building a map.
+   */
+  String[] hashArgs(int lead) {
+    String[] args = new String[lead + 2 * (FACT_FIELDS.length + seriesKeys.length)];
+    int j = lead;
+    for (int i = 0; i < FACT_FIELDS.length; i++) {
+      args[j++] = FACT_FIELDS[i];
+      args[j++] = factValues[i];
+    }
+    return seriesArgs(args, j);
+  }
+
+  /** The stream entry's fields as a flat array after {@code lead} leading slots. */
+  String[] recentArgs(int lead) {
+    return seriesArgs(new String[lead + 2 * seriesKeys.length], lead);
+  }
+
+  private String[] seriesArgs(String[] args, int from) {
+    int j = from;
+    for (int i = 0; i < seriesKeys.length; i++) {
+      args[j++] = seriesKeys[i];
+      args[j++] = values[i];
+    }
+    return args;
+  }
+
+  /** See {@link #message(HostSnapshot)}. */
+  String message() {
+    HostFacts f = snapshot.facts();
+    StringBuilder json = new StringBuilder(160 + 48 * seriesKeys.length);
+    json.append("{\"type\":\"host\",\"host_id\":");
+    string(json, snapshot.hostId());
+    json.append(",\"hostname\":");
+    string(json, f.hostname());
+    json.append(",\"os\":");
+    string(json, f.os());
+    json.append(",\"cores\":").append(f.cores());
+    json.append(",\"memory_total_bytes\":").append(f.memoryTotalBytes());
+    json.append(",\"last_seen\":").append(snapshot.timestampMs());
+    json.append(",\"values\":{");
+    for (int i = 0; i < seriesKeys.length; i++) {
+      if (i > 0) {
+        json.append(',');
+      }
+      string(json, seriesKeys[i]);
+      // a finite double's decimal string is a JSON number
+      json.append(':').append(values[i]);
+    }
+    return json.append("}}").toString();
+  }
+
+  /** Appends {@code s} as a JSON string (quotes, backslashes and control characters escaped). */
+  static void string(StringBuilder json, String s) {
+    json.append('"');
+    int from = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == '"' || c == '\\' || c < 0x20) {
+        json.append(s, from, i);
+        switch (c) {
+          case '"' -> json.append("\\\"");
+          case '\\' -> json.append("\\\\");
+          case '\n' -> json.append("\\n");
+          case '\r' -> json.append("\\r");
+          case '\t' -> json.append("\\t");
+          default -> json.append(String.format("\\u%04x", (int) c));
+        }
+        from = i + 1;
+      }
+    }
+    json.append(s, from, s.length()).append('"');
   }
 }

@@ -12,8 +12,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.Protocol;
 import redis.clients.jedis.exceptions.JedisException;
-import redis.clients.jedis.params.XAddParams;
 import redis.clients.jedis.params.ZAddParams;
 
 /**
@@ -81,22 +81,26 @@ final class RedisLiveWriter implements SinkWriter<HostSnapshot> {
     ZAddParams forwardOnly = ZAddParams.zAddParams().gt();
     try (AbstractPipeline p = jedis.pipelined()) {
       for (HostSnapshot s : buffer) {
+        LiveValues live = LiveValues.of(s);
         String key = LiveValues.hostKey(s.hostId());
-        p.hset(key, LiveValues.hashFields(s));
+        // one flat argument array per command (no field maps): this runs for every snapshot
+        String[] hset = live.hashArgs(1);
+        hset[0] = key;
+        p.sendCommand(Protocol.Command.HSET, hset);
         p.expire(key, ttlSeconds);
         p.zadd(LiveValues.HOSTS, s.timestampMs(), s.hostId(), forwardOnly);
         // only newer snapshots reach this sink, so entry ids grow; a replayed older one is
         // refused by Redis (ID too small) without affecting the rest of the pipeline
         String recent = LiveValues.recentKey(s.hostId());
-        p.xadd(
-            recent,
-            XAddParams.xAddParams()
-                .id(s.timestampMs(), 0)
-                .minId(Long.toString(s.timestampMs() - LiveValues.RECENT_WINDOW_MS))
-                .approximateTrimming(),
-            LiveValues.recentFields(s));
+        String[] xadd = live.recentArgs(5);
+        xadd[0] = recent;
+        xadd[1] = "MINID";
+        xadd[2] = "~";
+        xadd[3] = Long.toString(s.timestampMs() - LiveValues.RECENT_WINDOW_MS);
+        xadd[4] = s.timestampMs() + "-0";
+        p.sendCommand(Protocol.Command.XADD, xadd);
         p.expire(recent, ttlSeconds);
-        p.publish(LiveValues.CHANNEL, LiveValues.message(s));
+        p.publish(LiveValues.CHANNEL, live.message());
       }
       p.sync();
       written.inc(buffer.size());
