@@ -18,6 +18,8 @@ import io.sysmonstm.analytics.rollup.HostRow;
 import io.sysmonstm.analytics.rollup.HostRows;
 import io.sysmonstm.analytics.rollup.HourFromMinutes;
 import io.sysmonstm.analytics.rollup.MinuteAggregate;
+import io.sysmonstm.analytics.rollup.MinuteBatch;
+import io.sysmonstm.analytics.rollup.MinuteBatches;
 import io.sysmonstm.analytics.rollup.RollupRow;
 import io.sysmonstm.analytics.rollup.RollupRows;
 import io.sysmonstm.analytics.rollup.StampBucket;
@@ -73,12 +75,14 @@ import org.slf4j.LoggerFactory;
  * <pre>
  * snapshots ─ keyBy host ─ dedup-batches ─┬─ live-newest ─────────────────────────── sink-redis-live
  *                                         ├─ raw-samples ─────────────────────────── sink-samples
- *                                         └─ rollup-1m (1 min tumbling, allowed lateness)
- *                                              ├─ rollup-1m-rows ─────────────────── sink-rollup-1m
- *                                              ├─ hosts-rows ─────────────────────── sink-hosts
+ *                                         └─ rollup-1m-batches (per host and minute)
  *                                              ├─ late side output ─ late-snapshots
  *                                              │    ─ late-samples-rows ──────────── sink-late
- *                                              └─ keyBy host ─ rollup-1h ─ rollup-1h-rows ─ sink-rollup-1h
+ *                                              └─ rollup-1m (1 min tumbling, allowed lateness)
+ *                                                   ├─ rollup-1m-rows ────────────── sink-rollup-1m
+ *                                                   ├─ hosts-rows ────────────────── sink-hosts
+ *                                                   └─ keyBy host ─ rollup-1h ─ rollup-1h-rows
+ *                                                        ─ sink-rollup-1h
  * rules ─ broadcast ─┐
  *     dedup-batches ─┴─ alerts ({@link AlertPipeline}) ─────────────────────────── sink-alerts-*
  * </pre>
@@ -97,6 +101,13 @@ public final class AnalyticsJob {
   private static final Logger LOG = LoggerFactory.getLogger(AnalyticsJob.class);
   private static final Duration MINUTE = Duration.ofMinutes(1);
   private static final Duration HOUR = Duration.ofHours(1);
+
+  /**
+   * Snapshots a subtask holds in open minute batches at most (about 300 bytes each with 20 series):
+   * when reached, every batch goes to the minute window.
+   */
+  static final int MAX_BATCHED_SNAPSHOTS = 50_000;
+
   private static final Duration STARTUP_CHECK_TIMEOUT = Duration.ofSeconds(10);
 
   private final SnapshotInput input;
@@ -241,17 +252,25 @@ public final class AnalyticsJob {
         .name("sink-samples")
         .uid("sink-samples");
 
-    // (c) rollups: per host, one accumulator per series; the hour is built from the minutes
+    // (c) rollups: per host, one accumulator per series; the hour is built from the minutes.
+    // Snapshots reach the minute window in batches per host and minute (see MinuteBatches); the
+    // batches decide lateness as the window would and send the late snapshots aside.
+    SingleOutputStreamOperator<MinuteBatch> batches =
+        snapshots
+            .transform(
+                "rollup-1m-batches",
+                TypeInformation.of(MinuteBatch.class),
+                new MinuteBatches(MINUTE, allowedLateness, MAX_BATCHED_SNAPSHOTS, LATE))
+            .uid("rollup-1m-batches");
     SingleOutputStreamOperator<HostRollup> minutes =
-        byHost
+        DataStreamUtils.reinterpretAsKeyedStream(batches, new BatchHost(), Types.STRING)
             .window(TumblingEventTimeWindows.of(MINUTE))
             .allowedLateness(allowedLateness)
-            .sideOutputLateData(LATE)
             .aggregate(new MinuteAggregate(), new StampBucket())
             .name("rollup-1m")
             .uid("rollup-1m");
 
-    minutes
+    batches
         .getSideOutput(LATE)
         .process(new LateSnapshots())
         .name("late-snapshots")
@@ -495,6 +514,16 @@ public final class AnalyticsJob {
     @Override
     public String getKey(HostSnapshot s) {
       return s.hostId();
+    }
+  }
+
+  /** Keys minute batches by host. */
+  static final class BatchHost implements KeySelector<MinuteBatch, String> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public String getKey(MinuteBatch b) {
+      return b.hostId;
     }
   }
 

@@ -14,6 +14,7 @@ import io.sysmonstm.analytics.rollup.HostRollup;
 import io.sysmonstm.analytics.rollup.HostRow;
 import io.sysmonstm.analytics.rollup.HostWindow;
 import io.sysmonstm.analytics.rollup.MinuteAggregate;
+import io.sysmonstm.analytics.rollup.MinuteBatch;
 import io.sysmonstm.analytics.rollup.RollupRow;
 import io.sysmonstm.analytics.rollup.SeriesStats;
 import io.sysmonstm.analytics.sketch.ValueSketch;
@@ -39,6 +40,7 @@ class StateTypesTest {
     return Stream.of(
         HostSnapshot.class,
         HostWindow.class,
+        MinuteBatch.class,
         HostRollup.class,
         SampleRow.class,
         SnapshotRow.class,
@@ -65,8 +67,10 @@ class StateTypesTest {
   void windowAccumulatorSurvivesARoundTrip() throws Exception {
     MinuteAggregate agg = new MinuteAggregate();
     HostWindow acc = agg.createAccumulator();
-    agg.add(snap("web-1", T0, sample(CPU, 0.3), sample(CPU, Map.of("cpu", "1"), 0.4)), acc);
-    agg.add(snap("web-1", T0.plusSeconds(5), sample(CPU, 0.5)), acc);
+    agg.add(
+        MinuteBatch.of(snap("web-1", T0, sample(CPU, 0.3), sample(CPU, Map.of("cpu", "1"), 0.4))),
+        acc);
+    agg.add(MinuteBatch.of(snap("web-1", T0.plusSeconds(5), sample(CPU, 0.5))), acc);
     TypeSerializer<HostWindow> serializer = serializerWithoutKryo(HostWindow.class);
 
     DataOutputSerializer out = new DataOutputSerializer(256);
@@ -97,7 +101,7 @@ class StateTypesTest {
     MinuteAggregate agg = new MinuteAggregate();
     HostWindow acc = agg.createAccumulator();
     for (int i = 0; i < 100; i++) {
-      agg.add(snap("web-1", T0.plusSeconds(i), sample(CPU, i / 100.0)), acc);
+      agg.add(MinuteBatch.of(snap("web-1", T0.plusSeconds(i), sample(CPU, i / 100.0))), acc);
     }
     HostRollup minute = acc.toRollup(T0.toEpochMilli());
     TypeSerializer<HostRollup> serializer = serializerWithoutKryo(HostRollup.class);

@@ -2,7 +2,6 @@ package io.sysmonstm.analytics.rollup;
 
 import io.sysmonstm.analytics.snapshot.HostFacts;
 import io.sysmonstm.analytics.snapshot.HostSnapshot;
-import io.sysmonstm.analytics.snapshot.Sample;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
@@ -10,8 +9,8 @@ import java.util.Map;
 /**
  * The accumulator of one host's window: per-series statistics keyed by series key, plus the
  * identity and facts of the newest snapshot. One state entry per host and window, updated once per
- * snapshot. A Flink POJO: the map is declared as {@code Map<String, SeriesStats>}, which Flink 2.x
- * serializes with its own map serializer (no Kryo).
+ * batch of snapshots ({@link MinuteBatch}). A Flink POJO: the map is declared as {@code Map<String,
+ * SeriesStats>}, which Flink 2.x serializes with its own map serializer (no Kryo).
  */
 public class HostWindow {
   public String hostId;
@@ -26,21 +25,36 @@ public class HostWindow {
   public HostWindow() {}
 
   void add(HostSnapshot s) {
+    add(MinuteBatch.of(s));
+  }
+
+  /**
+   * Adds the batch's snapshots one by one in their order: the same result as adding each snapshot
+   * on its own, with one lookup per series and batch instead of per sample.
+   */
+  void add(MinuteBatch b) {
     if (hostId == null) {
-      hostId = s.hostId();
+      hostId = b.hostId;
     }
-    if (s.timestampMs() >= lastTs) {
-      lastTs = s.timestampMs();
-      runId = s.runId();
-      seq = s.seq();
-      facts = s.facts();
+    SeriesStats[] stats = new SeriesStats[b.keys.length];
+    for (int i = 0; i < stats.length; i++) {
+      String metric = b.metrics[i];
+      String attrs = b.attrs[i];
+      stats[i] = series.computeIfAbsent(b.keys[i], k -> new SeriesStats(metric, attrs));
     }
-    firstTs = Math.min(firstTs, s.timestampMs());
-    for (Sample sample : s.samples()) {
-      series
-          .computeIfAbsent(
-              sample.seriesKey(), k -> new SeriesStats(sample.metric(), sample.attrs()))
-          .add(sample.value(), s.timestampMs());
+    int sample = 0;
+    for (int j = 0; j < b.timestamps.length; j++) {
+      long ts = b.timestamps[j];
+      if (ts >= lastTs) {
+        lastTs = ts;
+        runId = b.runIds[j];
+        seq = b.seqs[j];
+        facts = b.facts[j];
+      }
+      firstTs = Math.min(firstTs, ts);
+      for (int end = b.sampleEnds[j]; sample < end; sample++) {
+        stats[b.seriesIndex[sample]].add(b.values[sample], ts);
+      }
     }
   }
 

@@ -1,11 +1,13 @@
 package io.sysmonstm.analytics.rollup;
 
-import io.sysmonstm.analytics.snapshot.HostSnapshot;
 import org.apache.flink.api.common.functions.AggregateFunction;
 
-/** Incrementally aggregates a host's snapshots of one window into per-series statistics. */
+/**
+ * Incrementally aggregates a host's snapshots of one window, as batches ({@link MinuteBatches}),
+ * into per-series statistics.
+ */
 public final class MinuteAggregate
-    implements AggregateFunction<HostSnapshot, HostWindow, HostWindow> {
+    implements AggregateFunction<MinuteBatch, HostWindow, HostWindow> {
   private static final long serialVersionUID = 1L;
 
   @Override
@@ -14,8 +16,8 @@ public final class MinuteAggregate
   }
 
   @Override
-  public HostWindow add(HostSnapshot snapshot, HostWindow acc) {
-    acc.add(snapshot);
+  public HostWindow add(MinuteBatch batch, HostWindow acc) {
+    acc.add(batch);
     return acc;
   }
 

@@ -25,7 +25,9 @@ class BucketMergeTest {
     HostWindow acc = agg.createAccumulator();
     for (int i = 0; i < values.length; i++) {
       agg.add(
-          snap("web-1", seq, T0.plusSeconds(minute * 60L + i * 10L), sample(CPU, values[i])), acc);
+          MinuteBatch.of(
+              snap("web-1", seq, T0.plusSeconds(minute * 60L + i * 10L), sample(CPU, values[i]))),
+          acc);
     }
     return acc.toRollup(at(Duration.ofMinutes(minute)));
   }

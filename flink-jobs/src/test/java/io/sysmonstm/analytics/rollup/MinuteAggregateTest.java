@@ -20,17 +20,22 @@ class MinuteAggregateTest {
   @Test
   void keepsCountSumMinMaxAndTheValueWithTheNewestTimestampPerSeries() {
     HostWindow acc = agg.createAccumulator();
-    acc = agg.add(snap("web-1", 1, T0.plusSeconds(10), sample(CPU, 0.2), sample(MEM, 0.5)), acc);
-    acc = agg.add(snap("web-1", 3, T0.plusSeconds(40), sample(CPU, 0.6)), acc);
+    acc =
+        agg.add(
+            MinuteBatch.of(
+                snap("web-1", 1, T0.plusSeconds(10), sample(CPU, 0.2), sample(MEM, 0.5))),
+            acc);
+    acc = agg.add(MinuteBatch.of(snap("web-1", 3, T0.plusSeconds(40), sample(CPU, 0.6))), acc);
     // arrives last but is older: counted, yet not the last value
     acc =
         agg.add(
-            snap(
-                "web-1",
-                2,
-                T0.plusSeconds(20),
-                sample(CPU, 0.1),
-                sample(CPU, Map.of("cpu", "0"), 0.9)),
+            MinuteBatch.of(
+                snap(
+                    "web-1",
+                    2,
+                    T0.plusSeconds(20),
+                    sample(CPU, 0.1),
+                    sample(CPU, Map.of("cpu", "0"), 0.9))),
             acc);
 
     HostRollup r = agg.getResult(acc).toRollup(minute);
@@ -87,11 +92,11 @@ class MinuteAggregateTest {
   @Test
   void theLastValueIsTheNewestAndOnATieTheLargerWhateverTheArrivalOrder() {
     HostWindow a = agg.createAccumulator();
-    agg.add(snap("web-1", 1, T0.plusSeconds(5), sample(CPU, 0.4)), a);
-    agg.add(snap("web-1", 2, T0.plusSeconds(5), sample(CPU, 0.7)), a);
+    agg.add(MinuteBatch.of(snap("web-1", 1, T0.plusSeconds(5), sample(CPU, 0.4))), a);
+    agg.add(MinuteBatch.of(snap("web-1", 2, T0.plusSeconds(5), sample(CPU, 0.7))), a);
     HostWindow b = agg.createAccumulator();
-    agg.add(snap("web-1", 2, T0.plusSeconds(5), sample(CPU, 0.7)), b);
-    agg.add(snap("web-1", 1, T0.plusSeconds(5), sample(CPU, 0.4)), b);
+    agg.add(MinuteBatch.of(snap("web-1", 2, T0.plusSeconds(5), sample(CPU, 0.7))), b);
+    agg.add(MinuteBatch.of(snap("web-1", 1, T0.plusSeconds(5), sample(CPU, 0.4))), b);
 
     assertThat(a.toRollup(minute).series()[0].last()).isEqualTo(0.7);
     assertThat(b.toRollup(minute).series()[0].last()).isEqualTo(0.7);
@@ -100,13 +105,19 @@ class MinuteAggregateTest {
   @Test
   void mergedAccumulatorsEqualOneAccumulatorOverAllSnapshots() {
     HostWindow a =
-        agg.add(snap("web-1", T0.plusSeconds(1), sample(CPU, 0.3)), agg.createAccumulator());
+        agg.add(
+            MinuteBatch.of(snap("web-1", T0.plusSeconds(1), sample(CPU, 0.3))),
+            agg.createAccumulator());
     HostWindow b =
-        agg.add(snap("web-1", T0.plusSeconds(2), sample(CPU, 0.7)), agg.createAccumulator());
+        agg.add(
+            MinuteBatch.of(snap("web-1", T0.plusSeconds(2), sample(CPU, 0.7))),
+            agg.createAccumulator());
     HostWindow all =
         agg.add(
-            snap("web-1", T0.plusSeconds(2), sample(CPU, 0.7)),
-            agg.add(snap("web-1", T0.plusSeconds(1), sample(CPU, 0.3)), agg.createAccumulator()));
+            MinuteBatch.of(snap("web-1", T0.plusSeconds(2), sample(CPU, 0.7))),
+            agg.add(
+                MinuteBatch.of(snap("web-1", T0.plusSeconds(1), sample(CPU, 0.3))),
+                agg.createAccumulator()));
 
     assertThat(agg.merge(a, b).toRollup(minute)).isEqualTo(all.toRollup(minute));
     assertThat(agg.merge(agg.createAccumulator(), all).toRollup(minute))
@@ -116,8 +127,8 @@ class MinuteAggregateTest {
   @Test
   void rowsCarryTheAverageComputedFromSumAndCount() {
     HostWindow acc = agg.createAccumulator();
-    agg.add(snap("web-1", T0.plusSeconds(1), sample(CPU, 0.2)), acc);
-    agg.add(snap("web-1", T0.plusSeconds(2), sample(CPU, 0.4)), acc);
+    agg.add(MinuteBatch.of(snap("web-1", T0.plusSeconds(1), sample(CPU, 0.2))), acc);
+    agg.add(MinuteBatch.of(snap("web-1", T0.plusSeconds(2), sample(CPU, 0.4))), acc);
     java.util.List<RollupRow> rows = new java.util.ArrayList<>();
 
     new RollupRows()
@@ -156,7 +167,7 @@ class MinuteAggregateTest {
   void theAverageStaysWithinMinAndMaxDespiteRounding() {
     HostWindow acc = agg.createAccumulator();
     for (int i = 0; i < 3; i++) {
-      agg.add(snap("web-1", T0.plusSeconds(i), sample(CPU, 0.1)), acc);
+      agg.add(MinuteBatch.of(snap("web-1", T0.plusSeconds(i), sample(CPU, 0.1))), acc);
     }
     SeriesRollup s = acc.toRollup(minute).series()[0];
 

@@ -67,7 +67,7 @@ final class WindowModel {
       return;
     }
     List<Object> key = List.of(s.hostId(), start);
-    agg.add(s, minutes.computeIfAbsent(key, k -> newWindow(k, unfiredMinutes)));
+    agg.add(MinuteBatch.of(s), minutes.computeIfAbsent(key, k -> newWindow(k, unfiredMinutes)));
     if (maxTimestamp <= minuteWatermark) {
       fireMinute(key);
     }

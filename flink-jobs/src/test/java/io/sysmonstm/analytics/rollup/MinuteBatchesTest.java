@@ -1,0 +1,294 @@
+package io.sysmonstm.analytics.rollup;
+
+import static io.sysmonstm.analytics.testing.Snapshots.CPU;
+import static io.sysmonstm.analytics.testing.Snapshots.MEM;
+import static io.sysmonstm.analytics.testing.Snapshots.T0;
+import static io.sysmonstm.analytics.testing.Snapshots.sample;
+import static io.sysmonstm.analytics.testing.Snapshots.snap;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sysmonstm.analytics.snapshot.HostSnapshot;
+import io.sysmonstm.analytics.snapshot.Sample;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.DoubleRange;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.Size;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import org.apache.flink.util.OutputTag;
+import org.junit.jupiter.api.Test;
+
+class MinuteBatchesTest {
+  static final OutputTag<HostSnapshot> LATE =
+      new OutputTag<>("late", TypeInformation.of(HostSnapshot.class));
+  static final long MINUTE = 60_000;
+  static final long M0 = T0.toEpochMilli();
+
+  static OneInputStreamOperatorTestHarness<HostSnapshot, MinuteBatch> harness(int maxBuffered)
+      throws Exception {
+    OneInputStreamOperatorTestHarness<HostSnapshot, MinuteBatch> h =
+        new OneInputStreamOperatorTestHarness<>(
+            new MinuteBatches(Duration.ofMinutes(1), Duration.ofMinutes(5), maxBuffered, LATE));
+    h.open();
+    return h;
+  }
+
+  static OneInputStreamOperatorTestHarness<HostSnapshot, MinuteBatch> harness(
+      int maxBuffered,
+      OperatorSubtaskState restored,
+      int maxParallelism,
+      int parallelism,
+      int subtask)
+      throws Exception {
+    OneInputStreamOperatorTestHarness<HostSnapshot, MinuteBatch> h =
+        new OneInputStreamOperatorTestHarness<>(
+            new MinuteBatches(Duration.ofMinutes(1), Duration.ofMinutes(5), maxBuffered, LATE),
+            maxParallelism,
+            parallelism,
+            subtask);
+    h.initializeState(restored);
+    h.open();
+    return h;
+  }
+
+  static void send(OneInputStreamOperatorTestHarness<HostSnapshot, MinuteBatch> h, HostSnapshot s)
+      throws Exception {
+    h.processElement(s, s.timestampMs());
+  }
+
+  static HostSnapshot at(String host, long ms, double cpu) {
+    return snap(host, ms, T0.plusMillis(ms), sample(CPU, cpu));
+  }
+
+  /** Output as "batch host [timestamps]" and "wm N" lines, in order. */
+  static List<String> drain(OneInputStreamOperatorTestHarness<HostSnapshot, MinuteBatch> h) {
+    List<String> out = new ArrayList<>();
+    for (Object o : h.getOutput()) {
+      if (o instanceof Watermark w) {
+        out.add("wm " + (w.getTimestamp() - M0));
+      } else {
+        @SuppressWarnings("unchecked")
+        StreamRecord<MinuteBatch> r = (StreamRecord<MinuteBatch>) o;
+        MinuteBatch b = r.getValue();
+        List<Long> ts = new ArrayList<>();
+        for (long t : b.timestamps) {
+          ts.add(t - M0);
+        }
+        assertThat(r.getTimestamp()).as("record timestamp").isEqualTo(b.maxTimestamp());
+        out.add("batch " + b.hostId + " " + ts);
+      }
+    }
+    h.getOutput().clear();
+    return out;
+  }
+
+  @Test
+  void aWindowsBatchesGoOutJustBeforeTheWatermarkThatClosesIt() throws Exception {
+    try (var h = harness(1000)) {
+      send(h, at("a", 1_000, 0.1));
+      send(h, at("b", 2_000, 0.2));
+      send(h, at("a", 3_000, 0.3));
+      send(h, at("a", MINUTE + 1_000, 0.4)); // next minute
+      h.processWatermark(M0 + MINUTE - 2);
+      assertThat(drain(h)).as("the minute is still open").containsExactly("wm " + (MINUTE - 2));
+
+      h.processWatermark(M0 + MINUTE - 1);
+      assertThat(drain(h))
+          .containsExactlyInAnyOrder(
+              "batch a [1000, 3000]", "batch b [2000]", "wm " + (MINUTE - 1));
+      assertThat(drain(h)).isEmpty();
+
+      h.processWatermark(M0 + 2 * MINUTE - 1);
+      assertThat(drain(h)).containsExactly("batch a [61000]", "wm " + (2 * MINUTE - 1));
+    }
+  }
+
+  @Test
+  void theWatermarkComesAfterTheBatchesItCloses() throws Exception {
+    try (var h = harness(1000)) {
+      send(h, at("a", 1_000, 0.1));
+      h.processWatermark(M0 + 10 * MINUTE);
+      assertThat(drain(h)).containsExactly("batch a [1000]", "wm " + 10 * MINUTE);
+    }
+  }
+
+  @Test
+  void openBatchesAreKeptInCheckpointsNotFlushedIntoThem() throws Exception {
+    OperatorSubtaskState checkpoint;
+    try (var h = harness(1000)) {
+      send(h, at("a", 1_000, 0.1));
+      send(h, at("a", MINUTE + 1_000, 0.2));
+      h.prepareSnapshotPreBarrier(1);
+      checkpoint = h.snapshot(1, 1);
+      assertThat(drain(h)).as("a checkpoint emits nothing").isEmpty();
+    }
+    try (var h = harness(1000, checkpoint, 128, 1, 0)) {
+      send(h, at("a", 2_000, 0.3));
+      h.processWatermark(M0 + 2 * MINUTE);
+      assertThat(drain(h))
+          .as("restored batches continue, in arrival order")
+          .containsExactly("batch a [1000, 2000]", "batch a [61000]", "wm " + 2 * MINUTE);
+    }
+  }
+
+  @Test
+  void onARescaleEachSubtaskRestoresTheBatchesOfTheHostsItOwns() throws Exception {
+    List<String> hosts = List.of("a", "b", "c", "d", "e", "f", "g", "h");
+    OperatorSubtaskState checkpoint;
+    try (var h = harness(1000)) {
+      for (String host : hosts) {
+        send(h, at(host, 1_000, 0.1));
+      }
+      checkpoint = h.snapshot(1, 1);
+    }
+    List<String> all = new ArrayList<>();
+    for (int subtask = 0; subtask < 3; subtask++) {
+      OperatorSubtaskState part =
+          AbstractStreamOperatorTestHarness.repartitionOperatorState(
+              checkpoint, 128, 1, 3, subtask);
+      try (var h = harness(1000, part, 128, 3, subtask)) {
+        h.processWatermark(M0 + MINUTE);
+        for (String line : drain(h)) {
+          if (line.startsWith("batch")) {
+            String host = line.split(" ")[1];
+            assertThat(KeyGroupRangeAssignment.assignKeyToParallelOperator(host, 128, 3))
+                .as(host + " restored by its owner")
+                .isEqualTo(subtask);
+            all.add(host);
+          }
+        }
+      }
+    }
+    assertThat(all).containsExactlyInAnyOrderElementsOf(hosts);
+  }
+
+  @Test
+  void everyBatchGoesOutAtTheEndOfTheInput() throws Exception {
+    try (var h = harness(1000)) {
+      send(h, at("a", 1_000, 0.1));
+      h.endInput();
+      assertThat(drain(h)).containsExactly("batch a [1000]");
+    }
+  }
+
+  @Test
+  void allBatchesGoOutWhenTheBufferIsFull() throws Exception {
+    try (var h = harness(3)) {
+      send(h, at("a", 1_000, 0.1));
+      send(h, at("b", 1_000, 0.1));
+      assertThat(drain(h)).isEmpty();
+      send(h, at("a", 2_000, 0.2));
+      assertThat(drain(h)).containsExactlyInAnyOrder("batch a [1000, 2000]", "batch b [1000]");
+      send(h, at("a", 3_000, 0.3));
+      send(h, at("a", 4_000, 0.3));
+      assertThat(drain(h)).as("counting restarted").isEmpty();
+      send(h, at("b", 4_000, 0.3));
+      assertThat(drain(h)).containsExactlyInAnyOrder("batch a [3000, 4000]", "batch b [4000]");
+    }
+  }
+
+  @Test
+  void lateSnapshotsInsideTheLatenessAreBatchedForTheNextWatermark() throws Exception {
+    try (var h = harness(1000)) {
+      h.processWatermark(M0 + 3 * MINUTE);
+      drain(h);
+      send(h, at("a", 1_000, 0.1)); // its minute closed 3 minutes ago, lateness is 5
+      send(h, at("a", 2_000, 0.2));
+      assertThat(drain(h)).isEmpty();
+      h.processWatermark(M0 + 3 * MINUTE + 1);
+      assertThat(drain(h)).containsExactly("batch a [1000, 2000]", "wm " + (3 * MINUTE + 1));
+      assertThat(h.getSideOutput(LATE)).isNull();
+    }
+  }
+
+  @Test
+  void lateSnapshotsDoNotWaitLongerThanASecondForAWatermark() throws Exception {
+    try (var h = harness(1000)) {
+      h.setProcessingTime(0);
+      h.processWatermark(M0 + 3 * MINUTE);
+      drain(h);
+      send(h, at("a", 1_000, 0.1));
+      send(h, at("a", 3 * MINUTE + 5_000, 0.1)); // on time: its minute is open
+      h.setProcessingTime(MinuteBatches.LATE_FLUSH_MS - 1);
+      assertThat(drain(h)).isEmpty();
+      h.setProcessingTime(MinuteBatches.LATE_FLUSH_MS);
+      assertThat(drain(h)).as("only the closed minute").containsExactly("batch a [1000]");
+      send(h, at("a", 2_000, 0.2));
+      h.setProcessingTime(2 * MinuteBatches.LATE_FLUSH_MS);
+      assertThat(drain(h)).as("armed again").containsExactly("batch a [2000]");
+    }
+  }
+
+  @Test
+  void snapshotsBeyondTheLatenessGoToTheSideOutputAsTheWindowWouldDecide() throws Exception {
+    try (var h = harness(1000)) {
+      // minute [0, 60 s): max timestamp 59,999 + 5 min lateness = cleanup at 359,999
+      h.processWatermark(M0 + 6 * MINUTE - 2);
+      send(h, at("a", 1_000, 0.1));
+      h.processWatermark(M0 + 6 * MINUTE - 1);
+      send(h, at("a", 2_000, 0.2));
+      assertThat(drain(h))
+          .containsExactly("wm " + (6 * MINUTE - 2), "batch a [1000]", "wm " + (6 * MINUTE - 1));
+      assertThat(h.getSideOutput(LATE))
+          .extracting(r -> r.getValue().timestampMs() - M0)
+          .containsExactly(2_000L);
+    }
+  }
+
+  /**
+   * The window's statistics do not depend on how the snapshots were cut into batches: the same as
+   * adding them one by one, floating-point sums included (they are added in the same order).
+   */
+  @Property(tries = 200)
+  void batchingDoesNotChangeTheRollup(
+      @ForAll @Size(min = 1, max = 40) List<@DoubleRange(min = -1e6, max = 1e6) Double> values,
+      @ForAll @Size(max = 6) List<@IntRange(min = 1, max = 39) Integer> cuts) {
+    List<HostSnapshot> snapshots = new ArrayList<>();
+    for (int i = 0; i < values.size(); i++) {
+      List<Sample> samples = new ArrayList<>();
+      samples.add(sample(CPU, values.get(i)));
+      if (i % 3 != 1) {
+        samples.add(sample(MEM, values.get(values.size() - 1 - i) / 7));
+      }
+      if (i % 4 == 2) {
+        samples.add(sample(CPU, Map.of("cpu", Integer.toString(i % 2)), values.get(i) * 3));
+      }
+      // timestamps out of order, with ties, inside one minute
+      long ms = (i * 7919L) % 50_000 / 1000 * 1000;
+      snapshots.add(
+          new HostSnapshot(
+              "a",
+              "run-" + (i / 10),
+              i + 1,
+              M0 + ms,
+              snap("a", T0).facts(),
+              samples.toArray(Sample[]::new)));
+    }
+    MinuteAggregate agg = new MinuteAggregate();
+    HostWindow oneByOne = agg.createAccumulator();
+    snapshots.forEach(s -> agg.add(MinuteBatch.of(s), oneByOne));
+
+    HostWindow batched = agg.createAccumulator();
+    MinuteBatch.Builder b = new MinuteBatch.Builder("a");
+    for (int i = 0; i < snapshots.size(); i++) {
+      if (cuts.contains(i) && b.size() > 0) {
+        agg.add(b.build(), batched);
+        b = new MinuteBatch.Builder("a");
+      }
+      b.add(snapshots.get(i));
+    }
+    agg.add(b.build(), batched);
+
+    assertThat(batched.toRollup(M0)).isEqualTo(oneByOne.toRollup(M0));
+  }
+}
