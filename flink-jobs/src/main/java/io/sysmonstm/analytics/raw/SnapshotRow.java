@@ -32,6 +32,42 @@ public record SnapshotRow(
     }
   }
 
+  /**
+   * This row after {@code newer}, a write of the same host and time, was merged into it as {@code
+   * samples_raw_merge} (migration V3) does: this row's series that {@code newer} does not carry, in
+   * their order, then {@code newer}'s series.
+   */
+  public SnapshotRow mergedWith(SnapshotRow newer) {
+    if (Arrays.equals(metrics, newer.metrics) && Arrays.equals(attrs, newer.attrs)) {
+      return newer;
+    }
+    java.util.Set<String> replaced = new java.util.HashSet<>();
+    for (int i = 0; i < newer.size(); i++) {
+      replaced.add(newer.metrics[i] + newer.attrs[i]);
+    }
+    int n = newer.size();
+    for (int i = 0; i < size(); i++) {
+      if (!replaced.contains(metrics[i] + attrs[i])) {
+        n++;
+      }
+    }
+    String[] m = new String[n];
+    String[] a = new String[n];
+    double[] v = new double[n];
+    int j = 0;
+    for (int i = 0; i < size(); i++) {
+      if (!replaced.contains(metrics[i] + attrs[i])) {
+        m[j] = metrics[i];
+        a[j] = attrs[i];
+        v[j++] = values[i];
+      }
+    }
+    System.arraycopy(newer.metrics, 0, m, j, newer.size());
+    System.arraycopy(newer.attrs, 0, a, j, newer.size());
+    System.arraycopy(newer.values, 0, v, j, newer.size());
+    return new SnapshotRow(hostId, tsMs, m, a, v);
+  }
+
   /** Series in the row. */
   public int size() {
     return metrics.length;

@@ -13,6 +13,8 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.List;
+import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.connector.jdbc.JdbcConnectionOptions;
 import org.apache.flink.connector.jdbc.JdbcExecutionOptions;
 import org.apache.flink.connector.jdbc.JdbcStatementBuilder;
@@ -81,47 +83,59 @@ public final class JdbcSinks {
    * Raw samples into {@code samples_raw}, one row per snapshot (read per sample through the view
    * {@code samples}); a batch holds {@link #BATCH_SIZE} snapshots.
    */
-  public static JdbcSink<SnapshotRow> samples(JobConfig cfg) {
-    return JdbcSink.<SnapshotRow>builder()
-        .withQueryStatement(SAMPLES_UPSERT, new SnapshotStatement())
-        .withExecutionOptions(execution())
-        .buildAtLeastOnce(connection(cfg));
+  public static Sink<SnapshotRow> samples(JobConfig cfg) {
+    return distinct(
+        JdbcSink.<SnapshotRow>builder()
+            .withQueryStatement(SAMPLES_UPSERT, new SnapshotStatement())
+            .withExecutionOptions(execution())
+            .buildAtLeastOnce(connection(cfg)),
+        new SnapshotRowKeys());
   }
 
   /**
    * Samples of snapshots later than the allowed lateness into {@code late_samples} (kept, not in
    * any rollup).
    */
-  public static JdbcSink<SampleRow> lateSamples(JobConfig cfg) {
-    return JdbcSink.<SampleRow>builder()
-        .withQueryStatement(LATE_SAMPLES_UPSERT, new SampleStatement())
-        .withExecutionOptions(execution())
-        .buildAtLeastOnce(connection(cfg));
+  public static Sink<SampleRow> lateSamples(JobConfig cfg) {
+    return distinct(
+        JdbcSink.<SampleRow>builder()
+            .withQueryStatement(LATE_SAMPLES_UPSERT, new SampleStatement())
+            .withExecutionOptions(execution())
+            .buildAtLeastOnce(connection(cfg)),
+        new SampleRowKeys());
   }
 
   /** 1-minute rollups into {@code rollup_1m}. */
-  public static JdbcSink<RollupRow> rollup1m(JobConfig cfg) {
+  public static Sink<RollupRow> rollup1m(JobConfig cfg) {
     return rollup(cfg, "rollup_1m");
   }
 
   /** 1-hour rollups into {@code rollup_1h}. */
-  public static JdbcSink<RollupRow> rollup1h(JobConfig cfg) {
+  public static Sink<RollupRow> rollup1h(JobConfig cfg) {
     return rollup(cfg, "rollup_1h");
   }
 
   /** Host facts and seen range into {@code hosts}. */
-  public static JdbcSink<HostRow> hosts(JobConfig cfg) {
-    return JdbcSink.<HostRow>builder()
-        .withQueryStatement(HOSTS_UPSERT, new HostStatement())
-        .withExecutionOptions(execution())
-        .buildAtLeastOnce(connection(cfg));
+  public static Sink<HostRow> hosts(JobConfig cfg) {
+    return distinct(
+        JdbcSink.<HostRow>builder()
+            .withQueryStatement(HOSTS_UPSERT, new HostStatement())
+            .withExecutionOptions(execution())
+            .buildAtLeastOnce(connection(cfg)),
+        new HostRowKeys());
   }
 
-  private static JdbcSink<RollupRow> rollup(JobConfig cfg, String table) {
-    return JdbcSink.<RollupRow>builder()
-        .withQueryStatement(rollupUpsert(table), new RollupStatement())
-        .withExecutionOptions(execution())
-        .buildAtLeastOnce(connection(cfg));
+  private static Sink<RollupRow> rollup(JobConfig cfg, String table) {
+    return distinct(
+        JdbcSink.<RollupRow>builder()
+            .withQueryStatement(rollupUpsert(table), new RollupStatement())
+            .withExecutionOptions(execution())
+            .buildAtLeastOnce(connection(cfg)),
+        new RollupRowKeys());
+  }
+
+  private static <T> Sink<T> distinct(JdbcSink<T> sink, DistinctKeySink.Rows<T> rows) {
+    return new DistinctKeySink<>(sink, rows, BATCH_SIZE, BATCH_INTERVAL_MS);
   }
 
   private static JdbcExecutionOptions execution() {
@@ -134,12 +148,93 @@ public final class JdbcSinks {
 
   private static JdbcConnectionOptions connection(JobConfig cfg) {
     return new JdbcConnectionOptions.JdbcConnectionOptionsBuilder()
-        .withUrl(cfg.jdbcUrl())
+        .withUrl(rewritingBatches(cfg.jdbcUrl()))
         .withDriverName("org.postgresql.Driver")
         .withUsername(cfg.jdbcUser())
         .withPassword(cfg.jdbcPassword())
         .withConnectionCheckTimeoutSeconds(30)
         .build();
+  }
+
+  /**
+   * {@code url} with pgjdbc's {@code reWriteBatchedInserts=true} (unless it sets it): a batch of
+   * upserts goes as multi-row {@code INSERT}s, which cost PostgreSQL a fraction of one statement
+   * per row (bench: 40 % less PostgreSQL CPU per sample). The sinks keep the keys of a batch
+   * distinct ({@link DistinctKeySink}), which such a statement needs.
+   */
+  static String rewritingBatches(String url) {
+    if (url.contains("reWriteBatchedInserts=")) {
+      return url;
+    }
+    return url + (url.contains("?") ? "&" : "?") + "reWriteBatchedInserts=true";
+  }
+
+  /** {@code samples_raw}: one row per host and time; two writes merge their series. */
+  static final class SnapshotRowKeys implements DistinctKeySink.Rows<SnapshotRow> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public Object key(SnapshotRow r) {
+      return List.of(r.hostId(), r.tsMs());
+    }
+
+    @Override
+    public SnapshotRow merge(SnapshotRow older, SnapshotRow newer) {
+      return older.mergedWith(newer);
+    }
+  }
+
+  /** {@code late_samples}: the newer value of a sample wins. */
+  static final class SampleRowKeys implements DistinctKeySink.Rows<SampleRow> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public Object key(SampleRow r) {
+      return List.of(r.hostId(), r.metric(), r.attrs(), r.tsMs());
+    }
+
+    @Override
+    public SampleRow merge(SampleRow older, SampleRow newer) {
+      return newer;
+    }
+  }
+
+  /** Rollup rows hold absolute values: a newer emission of a bucket replaces the older one. */
+  static final class RollupRowKeys implements DistinctKeySink.Rows<RollupRow> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public Object key(RollupRow r) {
+      return List.of(r.hostId(), r.metric(), r.attrs(), r.bucketMs());
+    }
+
+    @Override
+    public RollupRow merge(RollupRow older, RollupRow newer) {
+      return newer;
+    }
+  }
+
+  /** As {@link #HOSTS_UPSERT} merges: facts of the later seen, the union of the seen ranges. */
+  static final class HostRowKeys implements DistinctKeySink.Rows<HostRow> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public Object key(HostRow r) {
+      return r.hostId();
+    }
+
+    @Override
+    public HostRow merge(HostRow older, HostRow newer) {
+      HostRow facts = newer.lastSeenMs() >= older.lastSeenMs() ? newer : older;
+      return new HostRow(
+          facts.hostId(),
+          facts.hostname(),
+          facts.os(),
+          facts.cores(),
+          facts.memoryTotalBytes(),
+          Math.min(older.firstSeenMs(), newer.firstSeenMs()),
+          Math.max(older.lastSeenMs(), newer.lastSeenMs()));
+    }
   }
 
   static OffsetDateTime timestamp(long epochMs) {

@@ -1,0 +1,161 @@
+package io.sysmonstm.analytics.sink.jdbc;
+
+import static io.sysmonstm.analytics.testing.Snapshots.T0;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sysmonstm.analytics.JobConfig;
+import io.sysmonstm.analytics.rollup.HostRow;
+import io.sysmonstm.analytics.rollup.RollupRow;
+import io.sysmonstm.config.Settings;
+import io.sysmonstm.embedded.EmbeddedPostgresServer;
+import io.sysmonstm.sql.Migrations;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.connector.jdbc.JdbcStatementBuilder;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The sinks write batches as multi-row upserts, which PostgreSQL refuses when a key occurs twice in
+ * one statement. A batch that holds keys twice (a window fired again, two minutes of a host closed
+ * together) must write what the rows, upserted one by one in order, would have made: checked
+ * against exactly that, on a second database, with the same statements.
+ */
+class DuplicateKeysInABatchIT {
+  @RegisterExtension
+  static final MiniClusterExtension FLINK =
+      new MiniClusterExtension(
+          new MiniClusterResourceConfiguration.Builder()
+              .setNumberTaskManagers(1)
+              .setNumberSlotsPerTaskManager(1)
+              .build());
+
+  static EmbeddedPostgresServer postgres;
+  static String batched;
+  static String oneByOne;
+
+  @BeforeAll
+  static void startPostgres() throws Exception {
+    postgres = EmbeddedPostgresServer.start();
+    batched = postgres.createDatabase("batched", "sysmonstm", "sysmonstm");
+    oneByOne = postgres.createDatabase("onebyone", "sysmonstm", "sysmonstm");
+    Migrations.apply(batched, "sysmonstm", "sysmonstm");
+    Migrations.apply(oneByOne, "sysmonstm", "sysmonstm");
+  }
+
+  @AfterAll
+  static void stopPostgres() throws Exception {
+    if (postgres != null) {
+      postgres.close();
+    }
+  }
+
+  static final long M = 60_000;
+  static final long T = T0.toEpochMilli();
+
+  @Test
+  void hostRowsOfOneHostTwiceInABatch() throws Exception {
+    List<HostRow> rows = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      String host = "h-" + (i % 7);
+      long first = T + (i % 5) * M;
+      // facts change on the way; some rows arrive out of order
+      rows.add(
+          new HostRow(
+              host, host + ".v" + (i % 3), "os " + (i % 4), 2 + i % 3, 1L << 30, first, first + M));
+    }
+    write(rows, TypeInformation.of(HostRow.class), JdbcSinks.hosts(config(batched)));
+    writeOneByOne(rows, JdbcSinks.HOSTS_UPSERT, new JdbcSinks.HostStatement());
+    String dump = "SELECT host_id, hostname, os, cores, first_seen, last_seen FROM hosts";
+    assertThat(dump(batched, dump)).hasSize(7).isEqualTo(dump(oneByOne, dump));
+  }
+
+  @Test
+  void rollupRowsOfOneBucketTwiceInABatch() throws Exception {
+    List<RollupRow> rows = new ArrayList<>();
+    for (int i = 0; i < 500; i++) {
+      // a bucket emitted again (late data): a later emission holds more samples
+      String host = "h-" + (i % 3);
+      long bucket = T + (i % 4) * M;
+      double v = i / 10.0;
+      rows.add(
+          new RollupRow(
+              host,
+              "system.cpu.utilization",
+              "{}",
+              bucket,
+              i + 1,
+              v * (i + 1),
+              v,
+              v,
+              v,
+              v,
+              bucket + 1_000,
+              v,
+              v,
+              v,
+              new byte[] {(byte) i}));
+    }
+    write(rows, TypeInformation.of(RollupRow.class), JdbcSinks.rollup1m(config(batched)));
+    writeOneByOne(rows, JdbcSinks.rollupUpsert("rollup_1m"), new JdbcSinks.RollupStatement());
+    String dump = "SELECT host_id, bucket, count, sum, last, sketch FROM rollup_1m";
+    assertThat(dump(batched, dump)).hasSize(12).isEqualTo(dump(oneByOne, dump));
+  }
+
+  static JobConfig config(String url) {
+    return JobConfig.from(Settings.parse(new String[] {"--jdbc-url", url}, Map.of()));
+  }
+
+  static <T> void write(List<T> rows, TypeInformation<T> type, Sink<T> sink) throws Exception {
+    Configuration conf = new Configuration();
+    conf.set(PipelineOptions.GENERIC_TYPES, false);
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+    env.setParallelism(1);
+    env.fromData(rows, type).sinkTo(sink);
+    env.execute("duplicate-keys");
+  }
+
+  static <T> void writeOneByOne(List<T> rows, String sql, JdbcStatementBuilder<T> bind)
+      throws SQLException {
+    try (Connection c = DriverManager.getConnection(oneByOne, "sysmonstm", "sysmonstm");
+        PreparedStatement ps = c.prepareStatement(sql)) {
+      for (T row : rows) {
+        bind.accept(ps, row);
+        ps.executeUpdate();
+      }
+    }
+  }
+
+  static List<String> dump(String url, String sql) throws SQLException {
+    List<String> out = new ArrayList<>();
+    try (Connection c = DriverManager.getConnection(url, "sysmonstm", "sysmonstm");
+        ResultSet rs = c.createStatement().executeQuery(sql + " ORDER BY 1, 2")) {
+      int n = rs.getMetaData().getColumnCount();
+      while (rs.next()) {
+        StringBuilder row = new StringBuilder();
+        for (int i = 1; i <= n; i++) {
+          Object o = rs.getObject(i);
+          row.append(o instanceof byte[] b ? java.util.Arrays.toString(b) : String.valueOf(o))
+              .append('|');
+        }
+        out.add(row.toString());
+      }
+    }
+    return out;
+  }
+}
