@@ -1,6 +1,7 @@
 package io.sysmonstm.analytics;
 
 import static io.sysmonstm.analytics.testing.Snapshots.CPU;
+import static io.sysmonstm.analytics.testing.Snapshots.MEM;
 import static io.sysmonstm.analytics.testing.Snapshots.T0;
 import static io.sysmonstm.analytics.testing.Snapshots.sample;
 import static io.sysmonstm.analytics.testing.Snapshots.snap;
@@ -20,7 +21,10 @@ import io.sysmonstm.analytics.rollup.SeriesStats;
 import io.sysmonstm.analytics.sketch.ValueSketch;
 import io.sysmonstm.analytics.sketch.ValueSketchSerializer;
 import io.sysmonstm.analytics.sketch.ValueSketchTypeInfo;
+import io.sysmonstm.analytics.snapshot.HostFacts;
 import io.sysmonstm.analytics.snapshot.HostSnapshot;
+import io.sysmonstm.analytics.snapshot.HostSnapshotTypeInfo;
+import io.sysmonstm.analytics.snapshot.Sample;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
@@ -38,7 +42,6 @@ class StateTypesTest {
 
   static Stream<Class<?>> types() {
     return Stream.of(
-        HostSnapshot.class,
         HostWindow.class,
         MinuteBatch.class,
         HostRollup.class,
@@ -61,6 +64,38 @@ class StateTypesTest {
   void isAPojoWhoseSerializerNeedsNoGenericTypes(Class<?> type) {
     assertThat(TypeInformation.of(type)).isInstanceOf(PojoTypeInfo.class);
     assertThat(serializerWithoutKryo(type)).isNotNull();
+  }
+
+  @Test
+  void aSnapshotHasItsOwnSerializerThatRoundTripsAndSharesTheImmutableRecord() throws Exception {
+    assertThat(TypeInformation.of(HostSnapshot.class)).isSameAs(HostSnapshotTypeInfo.INSTANCE);
+    TypeSerializer<HostSnapshot> serializer = serializerWithoutKryo(HostSnapshot.class);
+    HostSnapshot s =
+        new HostSnapshot(
+            "web-\u00e9",
+            "run-1",
+            42,
+            T0.toEpochMilli(),
+            new HostFacts("web \"1\"", "Debian", 8, 1L << 34, "0.1.0"),
+            new Sample[] {
+              sample(CPU, 0.3), sample(CPU, Map.of("cpu", "1"), -0.0), sample(MEM, 4.9e-324)
+            });
+    DataOutputSerializer out = new DataOutputSerializer(64);
+    serializer.serialize(s, out);
+    HostSnapshot back = serializer.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
+    assertThat(back).isEqualTo(s).isNotSameAs(s);
+    assertThat(Double.doubleToRawLongBits(back.samples()[1].value()))
+        .isEqualTo(Double.doubleToRawLongBits(-0.0));
+    assertThat(serializer.copy(s)).isSameAs(s);
+    DataOutputSerializer copied = new DataOutputSerializer(64);
+    serializer.copy(new DataInputDeserializer(out.getCopyOfBuffer()), copied);
+    assertThat(copied.getCopyOfBuffer()).isEqualTo(out.getCopyOfBuffer());
+    assertThat(
+            serializer
+                .snapshotConfiguration()
+                .resolveSchemaCompatibility(serializer.snapshotConfiguration())
+                .isCompatibleAsIs())
+        .isTrue();
   }
 
   @Test

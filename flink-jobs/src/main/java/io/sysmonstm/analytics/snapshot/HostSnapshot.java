@@ -2,6 +2,7 @@ package io.sysmonstm.analytics.snapshot;
 
 import java.util.Arrays;
 import java.util.Objects;
+import org.apache.flink.api.common.typeinfo.TypeInfo;
 
 /**
  * Everything sampled on one host at one instant: the record that flows through the job. One
@@ -16,6 +17,7 @@ import java.util.Objects;
  * @param facts the host's facts at that time
  * @param samples the values sampled at that instant
  */
+@TypeInfo(HostSnapshotTypeInfoFactory.class)
 public record HostSnapshot(
     String hostId, String runId, long seq, long timestampMs, HostFacts facts, Sample[] samples) {
 
