@@ -229,20 +229,7 @@ class AnalyticsPipelineTest {
   static Map<String, HostRow> upsertedHosts(List<HostRow> rows) {
     Map<String, HostRow> table = new LinkedHashMap<>();
     for (HostRow r : rows) {
-      table.merge(
-          r.hostId(),
-          r,
-          (old, neu) -> {
-            HostRow facts = neu.lastSeenMs() >= old.lastSeenMs() ? neu : old;
-            return new HostRow(
-                facts.hostId(),
-                facts.hostname(),
-                facts.os(),
-                facts.cores(),
-                facts.memoryTotalBytes(),
-                Math.min(old.firstSeenMs(), neu.firstSeenMs()),
-                Math.max(old.lastSeenMs(), neu.lastSeenMs()));
-          });
+      table.merge(r.hostId(), r, HostRow::mergedWith);
     }
     return table;
   }

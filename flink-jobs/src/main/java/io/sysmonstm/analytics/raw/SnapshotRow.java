@@ -1,7 +1,10 @@
 package io.sysmonstm.analytics.raw;
 
+import io.sysmonstm.analytics.series.SeriesKey;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * One row of {@code samples_raw}: every series of one host snapshot, in three parallel arrays (the
@@ -41,13 +44,13 @@ public record SnapshotRow(
     if (Arrays.equals(metrics, newer.metrics) && Arrays.equals(attrs, newer.attrs)) {
       return newer;
     }
-    java.util.Set<String> replaced = new java.util.HashSet<>();
+    Set<String> replaced = new HashSet<>();
     for (int i = 0; i < newer.size(); i++) {
-      replaced.add(newer.metrics[i] + newer.attrs[i]);
+      replaced.add(SeriesKey.of(newer.metrics[i], newer.attrs[i]));
     }
     int n = newer.size();
     for (int i = 0; i < size(); i++) {
-      if (!replaced.contains(metrics[i] + attrs[i])) {
+      if (!replaced.contains(SeriesKey.of(metrics[i], attrs[i]))) {
         n++;
       }
     }
@@ -56,7 +59,7 @@ public record SnapshotRow(
     double[] v = new double[n];
     int j = 0;
     for (int i = 0; i < size(); i++) {
-      if (!replaced.contains(metrics[i] + attrs[i])) {
+      if (!replaced.contains(SeriesKey.of(metrics[i], attrs[i]))) {
         m[j] = metrics[i];
         a[j] = attrs[i];
         v[j++] = values[i];

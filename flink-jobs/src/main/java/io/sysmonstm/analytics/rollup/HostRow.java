@@ -30,4 +30,20 @@ public record HostRow(
       throw new IllegalArgumentException("firstSeenMs is after lastSeenMs");
     }
   }
+
+  /**
+   * What {@code hosts} holds after this row and then {@code newer} (same host) were upserted: the
+   * facts of the later seen one, the union of the seen ranges.
+   */
+  public HostRow mergedWith(HostRow newer) {
+    HostRow facts = newer.lastSeenMs >= lastSeenMs ? newer : this;
+    return new HostRow(
+        facts.hostId,
+        facts.hostname,
+        facts.os,
+        facts.cores,
+        facts.memoryTotalBytes,
+        Math.min(firstSeenMs, newer.firstSeenMs),
+        Math.max(lastSeenMs, newer.lastSeenMs));
+  }
 }

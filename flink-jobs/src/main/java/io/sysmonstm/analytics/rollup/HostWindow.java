@@ -1,7 +1,6 @@
 package io.sysmonstm.analytics.rollup;
 
 import io.sysmonstm.analytics.snapshot.HostFacts;
-import io.sysmonstm.analytics.snapshot.HostSnapshot;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
@@ -23,10 +22,6 @@ public class HostWindow {
 
   /** For Flink's POJO serializer. */
   public HostWindow() {}
-
-  void add(HostSnapshot s) {
-    add(MinuteBatch.of(s));
-  }
 
   /**
    * Adds the batch's snapshots one by one in their order: the same result as adding each snapshot

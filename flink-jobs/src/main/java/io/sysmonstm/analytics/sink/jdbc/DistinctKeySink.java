@@ -5,6 +5,7 @@ import java.io.Serializable;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.operators.ProcessingTimeService;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
@@ -122,8 +123,7 @@ public final class DistinctKeySink<T> implements Sink<T> {
     }
 
     @Override
-    public void writeWatermark(org.apache.flink.api.common.eventtime.Watermark watermark)
-        throws IOException, InterruptedException {
+    public void writeWatermark(Watermark watermark) throws IOException, InterruptedException {
       inner.writeWatermark(watermark);
     }
 

@@ -214,7 +214,7 @@ public final class JdbcSinks {
     }
   }
 
-  /** As {@link #HOSTS_UPSERT} merges: facts of the later seen, the union of the seen ranges. */
+  /** As {@link #HOSTS_UPSERT} merges ({@link HostRow#mergedWith}). */
   static final class HostRowKeys implements DistinctKeySink.Rows<HostRow> {
     private static final long serialVersionUID = 1L;
 
@@ -225,15 +225,7 @@ public final class JdbcSinks {
 
     @Override
     public HostRow merge(HostRow older, HostRow newer) {
-      HostRow facts = newer.lastSeenMs() >= older.lastSeenMs() ? newer : older;
-      return new HostRow(
-          facts.hostId(),
-          facts.hostname(),
-          facts.os(),
-          facts.cores(),
-          facts.memoryTotalBytes(),
-          Math.min(older.firstSeenMs(), newer.firstSeenMs()),
-          Math.max(older.lastSeenMs(), newer.lastSeenMs()));
+      return older.mergedWith(newer);
     }
   }
 
