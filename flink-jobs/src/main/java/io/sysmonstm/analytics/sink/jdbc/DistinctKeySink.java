@@ -2,32 +2,64 @@ package io.sysmonstm.analytics.sink.jdbc;
 
 import java.io.IOException;
 import java.io.Serializable;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import org.apache.flink.api.common.eventtime.Watermark;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.apache.flink.api.common.operators.MailboxExecutor;
 import org.apache.flink.api.common.operators.ProcessingTimeService;
+import org.apache.flink.api.common.serialization.SerializerConfigImpl;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.api.connector.sink2.StatefulSinkWriter;
+import org.apache.flink.api.connector.sink2.SupportsWriterState;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
+import org.apache.flink.core.io.SimpleVersionedSerializer;
+import org.apache.flink.core.memory.DataInputDeserializer;
+import org.apache.flink.core.memory.DataOutputSerializer;
 
 /**
- * Hands rows to a JDBC sink in chunks whose rows have distinct keys, merging the rows of one key
- * inside a chunk. The sinks run with pgjdbc's {@code reWriteBatchedInserts} (a JDBC batch becomes a
- * few multi-row {@code INSERT … VALUES (…), (…)} statements, far cheaper for PostgreSQL than one
- * statement per row), and PostgreSQL refuses an {@code INSERT … ON CONFLICT DO UPDATE} that meets
- * the same key twice ("cannot affect row a second time"). Two rows of a key reach one chunk when a
- * window fires again for late data, a host's minutes close together during a catch-up, or two
- * snapshots of a host carry the same time.
+ * Hands rows to a JDBC sink in chunks whose rows have distinct keys, and lets a background thread
+ * write them, so the task thread never waits for PostgreSQL. Rows not yet written are kept in the
+ * writer's checkpointed state and written again after a restore.
  *
- * <p>A chunk goes to the inner writer, which is flushed at once, when {@code chunkSize} distinct
- * keys are held, {@code maxDelayMs} after its first row, and on every flush (checkpoint, end of
- * input). At least once, like the inner sink; the merge keeps what the upsert would have made of
- * the two rows written one after the other.
+ * <p><b>Distinct keys.</b> The sinks run with pgjdbc's {@code reWriteBatchedInserts} (a JDBC batch
+ * becomes a few multi-row {@code INSERT … VALUES (…), (…)} statements, far cheaper for PostgreSQL
+ * than one statement per row), and PostgreSQL refuses an {@code INSERT … ON CONFLICT DO UPDATE}
+ * that meets the same key twice ("cannot affect row a second time"). Two rows of a key reach one
+ * chunk when a window fires again for late data, a host's minutes close together during a catch-up,
+ * or two snapshots of a host carry the same time; the chunk keeps what the upsert would have made
+ * of the two rows written one after the other ({@link Rows#merge}).
+ *
+ * <p><b>In the background.</b> A chunk is closed when {@code chunkSize} distinct keys are held,
+ * {@code maxDelayMs} after its first row, and on every flush, then queued for the writer thread,
+ * which writes the chunks in order through the inner (connector) writer and flushes it after each.
+ * A checkpoint does not wait for them: the queued chunks, including one being written, are the
+ * writer's state. That is what keeps checkpoints short when a minute closes and the window emits a
+ * whole minute of rollup rows at once (200,000 at 10,000 hosts), and what lets the task go on while
+ * PostgreSQL works. Only at the end of input does the writer wait until all is written. When {@code
+ * maxPendingRows} are queued, the task waits (back-pressure).
+ *
+ * <p><b>Guarantee.</b> At least once with idempotent upserts, so the tables end exactly as if each
+ * row was written once: a row emitted before a checkpoint is in PostgreSQL or in that checkpoint, a
+ * row after it is emitted again by the replay. A write that fails (after the connector's retries)
+ * fails the task, whose restore writes the checkpointed chunks first. The rows of one key are
+ * written in the order they came, except that after a rescale another subtask may hold a restored
+ * chunk: tables whose upsert depends on order must make it independent of it (the rollups keep the
+ * row with the larger count, {@link JdbcSinks#rollupUpsert}).
  *
  * @param <T> row type
  */
-public final class DistinctKeySink<T> implements Sink<T> {
+public final class DistinctKeySink<T> implements Sink<T>, SupportsWriterState<T, List<T>> {
   private static final long serialVersionUID = 1L;
 
   /** How rows of one table are keyed and merged. */
@@ -39,60 +71,181 @@ public final class DistinctKeySink<T> implements Sink<T> {
     T merge(T older, T newer);
   }
 
+  private final String table;
   private final Sink<T> inner;
   private final Rows<T> rows;
+  private final TypeInformation<T> type;
   private final int chunkSize;
   private final long maxDelayMs;
+  private final int maxPendingRows;
 
-  public DistinctKeySink(Sink<T> inner, Rows<T> rows, int chunkSize, long maxDelayMs) {
+  /**
+   * @param table the table written, for the writer thread's name and messages
+   * @param inner the connector sink whose writer the background thread uses
+   * @param type the rows' type, for the checkpointed chunks
+   * @param maxPendingRows rows queued for the writer thread before the task waits (at least one
+   *     chunk)
+   */
+  public DistinctKeySink(
+      String table,
+      Sink<T> inner,
+      Rows<T> rows,
+      TypeInformation<T> type,
+      int chunkSize,
+      long maxDelayMs,
+      int maxPendingRows) {
+    this.table = Objects.requireNonNull(table, "table");
     this.inner = Objects.requireNonNull(inner, "inner");
     this.rows = Objects.requireNonNull(rows, "rows");
-    if (chunkSize < 1 || maxDelayMs < 1) {
-      throw new IllegalArgumentException("chunkSize and maxDelayMs must be positive");
+    this.type = Objects.requireNonNull(type, "type");
+    if (chunkSize < 1 || maxDelayMs < 1 || maxPendingRows < chunkSize) {
+      throw new IllegalArgumentException(
+          "chunkSize and maxDelayMs must be positive, maxPendingRows at least chunkSize");
     }
     this.chunkSize = chunkSize;
     this.maxDelayMs = maxDelayMs;
+    this.maxPendingRows = maxPendingRows;
   }
 
   @Override
   public SinkWriter<T> createWriter(WriterInitContext context) throws IOException {
+    return restoreWriter(context, List.of());
+  }
+
+  @Override
+  public StatefulSinkWriter<T, List<T>> restoreWriter(
+      WriterInitContext context, Collection<List<T>> recovered) throws IOException {
+    int subtask = context.getTaskInfo().getIndexOfThisSubtask();
+    String threadName = "jdbc-writer " + table + " (" + (subtask + 1) + ")";
+    ExecutorService background =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, threadName);
+              t.setDaemon(true);
+              return t;
+            });
+    MailboxExecutor mailbox = context.getMailboxExecutor();
     return new Writer<>(
+        table,
         inner.createWriter(context),
         rows,
         chunkSize,
         maxDelayMs,
-        context.getProcessingTimeService());
+        maxPendingRows,
+        context.getProcessingTimeService(),
+        background,
+        failure ->
+            // fail the task now rather than at its next write or checkpoint
+            mailbox.execute(
+                () -> {
+                  throw new IOException("writing to " + table + " failed", failure);
+                },
+                "report a failed write to " + table),
+        recovered);
   }
 
-  static final class Writer<T> implements SinkWriter<T> {
-    private final SinkWriter<T> inner;
+  @Override
+  public SimpleVersionedSerializer<List<T>> getWriterStateSerializer() {
+    return new ChunkSerializer<>(type.createSerializer(new SerializerConfigImpl()));
+  }
+
+  /**
+   * A chunk as its row count and the rows in the row type's Flink serializer (rows are records,
+   * serialized field by field). A change of a row's fields needs a new version here to restore
+   * older checkpoints.
+   */
+  static final class ChunkSerializer<T> implements SimpleVersionedSerializer<List<T>> {
+    private final TypeSerializer<T> rowSerializer;
+
+    ChunkSerializer(TypeSerializer<T> rowSerializer) {
+      this.rowSerializer = rowSerializer;
+    }
+
+    @Override
+    public int getVersion() {
+      return 1;
+    }
+
+    @Override
+    public byte[] serialize(List<T> chunk) throws IOException {
+      DataOutputSerializer out = new DataOutputSerializer(256 * Math.max(1, chunk.size()));
+      out.writeInt(chunk.size());
+      for (T row : chunk) {
+        rowSerializer.serialize(row, out);
+      }
+      return out.getCopyOfBuffer();
+    }
+
+    @Override
+    public List<T> deserialize(int version, byte[] serialized) throws IOException {
+      if (version != 1) {
+        throw new IOException("unknown version " + version + " of a sink writer's rows");
+      }
+      DataInputDeserializer in = new DataInputDeserializer(serialized);
+      int n = in.readInt();
+      List<T> chunk = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        chunk.add(rowSerializer.deserialize(in));
+      }
+      return chunk;
+    }
+  }
+
+  static final class Writer<T> implements StatefulSinkWriter<T, List<T>> {
+    private final String table;
+    private final SinkWriter<T> inner; // used by the background thread only
     private final Rows<T> rows;
     private final int chunkSize;
     private final long maxDelayMs;
+    private final int maxPendingRows;
     private final ProcessingTimeService time;
+    private final ExecutorService background;
+    private final Consumer<Throwable> onFailure;
+
+    // task thread only
     private final Map<Object, T> chunk = new LinkedHashMap<>();
-    private Context lastContext;
     private boolean timerArmed;
 
+    private final Object lock = new Object();
+    // guarded by lock: chunks queued or being written, oldest first; removed once written
+    private final ArrayDeque<List<T>> pending = new ArrayDeque<>();
+    private int pendingRows;
+    private Throwable failure;
+    private boolean stopped;
+
     Writer(
+        String table,
         SinkWriter<T> inner,
         Rows<T> rows,
         int chunkSize,
         long maxDelayMs,
-        ProcessingTimeService time) {
+        int maxPendingRows,
+        ProcessingTimeService time,
+        ExecutorService background,
+        Consumer<Throwable> onFailure,
+        Collection<List<T>> recovered) {
+      this.table = table;
       this.inner = inner;
       this.rows = rows;
       this.chunkSize = chunkSize;
       this.maxDelayMs = maxDelayMs;
+      this.maxPendingRows = maxPendingRows;
       this.time = time;
+      this.background = background;
+      this.onFailure = onFailure;
+      // the chunks of the checkpoint go first, in their order; no waiting for room here
+      for (List<T> c : recovered) {
+        if (!c.isEmpty()) {
+          enqueue(List.copyOf(c));
+        }
+      }
     }
 
     @Override
     public void write(T row, Context context) throws IOException, InterruptedException {
-      lastContext = context;
       chunk.merge(rows.key(row), row, rows::merge);
       if (chunk.size() >= chunkSize) {
-        writeChunk();
+        closeChunk();
       } else if (!timerArmed) {
         timerArmed = true;
         time.registerTimer(time.getCurrentProcessingTime() + maxDelayMs, t -> onTimer());
@@ -100,35 +253,125 @@ public final class DistinctKeySink<T> implements Sink<T> {
     }
 
     private void onTimer() throws IOException, InterruptedException {
-      // runs in the task thread; a failure fails the task, as it would in write or flush
       timerArmed = false;
-      writeChunk();
+      closeChunk();
     }
 
-    private void writeChunk() throws IOException, InterruptedException {
+    /** Queues the open chunk for the writer thread, waiting while too many rows are queued. */
+    private void closeChunk() throws IOException, InterruptedException {
       if (chunk.isEmpty()) {
+        throwIfFailed();
         return;
       }
-      for (T row : chunk.values()) {
-        inner.write(row, lastContext);
-      }
+      List<T> closed = List.copyOf(chunk.values());
       chunk.clear();
-      inner.flush(false);
+      synchronized (lock) {
+        while (failure == null && pendingRows > 0 && pendingRows + closed.size() > maxPendingRows) {
+          lock.wait();
+        }
+        throwIfFailed();
+      }
+      enqueue(closed);
     }
 
+    private void enqueue(List<T> closed) {
+      synchronized (lock) {
+        pending.addLast(closed);
+        pendingRows += closed.size();
+      }
+      background.execute(() -> writeInBackground(closed));
+    }
+
+    /** Background thread: writes one chunk, the oldest pending one. */
+    private void writeInBackground(List<T> closed) {
+      synchronized (lock) {
+        if (failure != null || stopped) {
+          return; // the chunk is in the last checkpoint, or the replay emits it again
+        }
+      }
+      try {
+        for (T row : closed) {
+          inner.write(row, null);
+        }
+        inner.flush(false);
+      } catch (Throwable t) {
+        boolean report;
+        synchronized (lock) {
+          failure = t;
+          report = !stopped;
+          lock.notifyAll();
+        }
+        if (report) {
+          onFailure.accept(t);
+        }
+        return;
+      }
+      synchronized (lock) {
+        List<T> head = pending.pollFirst();
+        if (head != closed) {
+          throw new IllegalStateException("chunks of " + table + " written out of order");
+        }
+        pendingRows -= closed.size();
+        lock.notifyAll();
+      }
+    }
+
+    private void throwIfFailed() throws IOException {
+      synchronized (lock) {
+        if (failure != null) {
+          throw new IOException("writing to " + table + " failed", failure);
+        }
+      }
+    }
+
+    /**
+     * Closes the open chunk. At the end of input, waits until every row is written; on a checkpoint
+     * it does not: the chunks not written yet go into the checkpoint.
+     */
     @Override
     public void flush(boolean endOfInput) throws IOException, InterruptedException {
-      writeChunk();
-      inner.flush(endOfInput);
+      closeChunk();
+      if (endOfInput) {
+        synchronized (lock) {
+          while (failure == null && pendingRows > 0) {
+            lock.wait();
+          }
+        }
+      }
+      throwIfFailed();
     }
 
+    /** The chunks not written yet (one may be being written: writing it again is harmless). */
     @Override
-    public void writeWatermark(Watermark watermark) throws IOException, InterruptedException {
-      inner.writeWatermark(watermark);
+    public List<List<T>> snapshotState(long checkpointId) throws IOException {
+      List<List<T>> state;
+      synchronized (lock) {
+        throwIfFailed();
+        state = new ArrayList<>(pending);
+      }
+      if (!chunk.isEmpty()) {
+        state.add(List.copyOf(chunk.values()));
+      }
+      return state;
+    }
+
+    /** Rows queued for the writer thread, for tests. */
+    int pendingRows() {
+      synchronized (lock) {
+        return pendingRows;
+      }
     }
 
     @Override
     public void close() throws Exception {
+      // queued chunks are in the last checkpoint: skip them, let a write under way finish
+      synchronized (lock) {
+        stopped = true;
+      }
+      background.shutdown();
+      if (!background.awaitTermination(30, TimeUnit.SECONDS)) {
+        background.shutdownNow();
+      }
       inner.close();
     }
   }

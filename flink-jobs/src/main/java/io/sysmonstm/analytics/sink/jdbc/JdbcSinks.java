@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.connector.jdbc.JdbcConnectionOptions;
 import org.apache.flink.connector.jdbc.JdbcExecutionOptions;
@@ -60,6 +61,15 @@ public final class JdbcSinks {
   /** A partly filled batch is written after this long. */
   static final long BATCH_INTERVAL_MS = 1000;
 
+  /**
+   * Rows a sink may hold for its writer thread before the task waits: a whole minute of rollup rows
+   * of 10,000 hosts × 20 series (as many for the hour), so a minute close never blocks the window;
+   * a few seconds of snapshots and hosts at that fleet's rate for the other tables.
+   */
+  static final int MAX_PENDING_ROLLUP_ROWS = 200_000;
+
+  static final int MAX_PENDING_ROWS = 20_000;
+
   static final int MAX_RETRIES = 3;
 
   private JdbcSinks() {}
@@ -76,7 +86,12 @@ public final class JdbcSinks {
         + " ON CONFLICT (host_id, metric, attrs, bucket) DO UPDATE SET"
         + " count = EXCLUDED.count, sum = EXCLUDED.sum, min = EXCLUDED.min, max = EXCLUDED.max,"
         + " avg = EXCLUDED.avg, last = EXCLUDED.last, last_ts = EXCLUDED.last_ts,"
-        + " p50 = EXCLUDED.p50, p95 = EXCLUDED.p95, p99 = EXCLUDED.p99, sketch = EXCLUDED.sketch";
+        + " p50 = EXCLUDED.p50, p95 = EXCLUDED.p95, p99 = EXCLUDED.p99, sketch = EXCLUDED.sketch"
+        // a bucket is emitted again only with more samples, so the larger count is the newer
+        // emission: writes of one bucket may then come in any order (see DistinctKeySink)
+        + " WHERE "
+        + table
+        + ".count <= EXCLUDED.count";
   }
 
   /**
@@ -85,11 +100,14 @@ public final class JdbcSinks {
    */
   public static Sink<SnapshotRow> samples(JobConfig cfg) {
     return distinct(
+        "samples_raw",
         JdbcSink.<SnapshotRow>builder()
             .withQueryStatement(SAMPLES_UPSERT, new SnapshotStatement())
             .withExecutionOptions(execution())
             .buildAtLeastOnce(connection(cfg)),
-        new SnapshotRowKeys());
+        new SnapshotRowKeys(),
+        SnapshotRow.class,
+        MAX_PENDING_ROWS);
   }
 
   /**
@@ -98,11 +116,14 @@ public final class JdbcSinks {
    */
   public static Sink<SampleRow> lateSamples(JobConfig cfg) {
     return distinct(
+        "late_samples",
         JdbcSink.<SampleRow>builder()
             .withQueryStatement(LATE_SAMPLES_UPSERT, new SampleStatement())
             .withExecutionOptions(execution())
             .buildAtLeastOnce(connection(cfg)),
-        new SampleRowKeys());
+        new SampleRowKeys(),
+        SampleRow.class,
+        MAX_PENDING_ROWS);
   }
 
   /** 1-minute rollups into {@code rollup_1m}. */
@@ -118,30 +139,46 @@ public final class JdbcSinks {
   /** Host facts and seen range into {@code hosts}. */
   public static Sink<HostRow> hosts(JobConfig cfg) {
     return distinct(
+        "hosts",
         JdbcSink.<HostRow>builder()
             .withQueryStatement(HOSTS_UPSERT, new HostStatement())
             .withExecutionOptions(execution())
             .buildAtLeastOnce(connection(cfg)),
-        new HostRowKeys());
+        new HostRowKeys(),
+        HostRow.class,
+        MAX_PENDING_ROWS);
   }
 
   private static Sink<RollupRow> rollup(JobConfig cfg, String table) {
     return distinct(
+        table,
         JdbcSink.<RollupRow>builder()
             .withQueryStatement(rollupUpsert(table), new RollupStatement())
             .withExecutionOptions(execution())
             .buildAtLeastOnce(connection(cfg)),
-        new RollupRowKeys());
+        new RollupRowKeys(),
+        RollupRow.class,
+        MAX_PENDING_ROLLUP_ROWS);
   }
 
-  private static <T> Sink<T> distinct(JdbcSink<T> sink, DistinctKeySink.Rows<T> rows) {
-    return new DistinctKeySink<>(sink, rows, BATCH_SIZE, BATCH_INTERVAL_MS);
+  private static <T> Sink<T> distinct(
+      String table,
+      JdbcSink<T> sink,
+      DistinctKeySink.Rows<T> rows,
+      Class<T> type,
+      int maxPendingRows) {
+    return new DistinctKeySink<>(
+        table, sink, rows, TypeInformation.of(type), BATCH_SIZE, BATCH_INTERVAL_MS, maxPendingRows);
   }
 
+  /**
+   * The connector writer's options: {@link DistinctKeySink} hands it whole chunks and flushes it
+   * after each, so it needs no timer thread of its own (interval 0).
+   */
   private static JdbcExecutionOptions execution() {
     return JdbcExecutionOptions.builder()
         .withBatchSize(BATCH_SIZE)
-        .withBatchIntervalMs(BATCH_INTERVAL_MS)
+        .withBatchIntervalMs(0)
         .withMaxRetries(MAX_RETRIES)
         .build();
   }
@@ -199,7 +236,10 @@ public final class JdbcSinks {
     }
   }
 
-  /** Rollup rows hold absolute values: a newer emission of a bucket replaces the older one. */
+  /**
+   * Rollup rows hold absolute values: a newer emission of a bucket, the one with the larger count,
+   * replaces the older one (as {@link #rollupUpsert} does).
+   */
   static final class RollupRowKeys implements DistinctKeySink.Rows<RollupRow> {
     private static final long serialVersionUID = 1L;
 
@@ -210,7 +250,7 @@ public final class JdbcSinks {
 
     @Override
     public RollupRow merge(RollupRow older, RollupRow newer) {
-      return newer;
+      return newer.count() >= older.count() ? newer : older;
     }
   }
 

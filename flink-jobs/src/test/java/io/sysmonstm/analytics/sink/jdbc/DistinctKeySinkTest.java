@@ -1,10 +1,21 @@
 package io.sysmonstm.analytics.sink.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
+import io.sysmonstm.analytics.raw.SnapshotRow;
+import io.sysmonstm.analytics.rollup.RollupRow;
+import java.io.IOException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.concurrent.AbstractExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.core.io.SimpleVersionedSerializer;
 import org.apache.flink.streaming.runtime.tasks.TestProcessingTimeService;
 import org.junit.jupiter.api.Test;
 
@@ -22,12 +33,15 @@ class DistinctKeySinkTest {
     }
   }
 
-  /** What the inner (JDBC) writer was asked to do, in order. */
+  /** What the inner (JDBC) writer was asked to do, in order; fails on a row "fail=…". */
   static final class Recording implements SinkWriter<String> {
     final List<String> calls = new ArrayList<>();
 
     @Override
-    public void write(String row, Context context) {
+    public void write(String row, Context context) throws IOException {
+      if (row.startsWith("fail=")) {
+        throw new IOException("PostgreSQL refused " + row);
+      }
       calls.add(row);
     }
 
@@ -40,35 +54,268 @@ class DistinctKeySinkTest {
     public void close() {}
   }
 
+  /** The writer thread, run by hand: a chunk is written only when the test says so. */
+  static final class ByHand extends AbstractExecutorService {
+    final ArrayDeque<Runnable> queued = new ArrayDeque<>();
+
+    @Override
+    public synchronized void execute(Runnable command) {
+      queued.add(command);
+    }
+
+    /** Writes the oldest queued chunk. */
+    void runOne() {
+      Runnable next;
+      synchronized (this) {
+        next = queued.poll();
+      }
+      next.run();
+    }
+
+    void runAll() {
+      while (queued() > 0) {
+        runOne();
+      }
+    }
+
+    synchronized int queued() {
+      return queued.size();
+    }
+
+    @Override
+    public void shutdown() {}
+
+    @Override
+    public List<Runnable> shutdownNow() {
+      return List.of();
+    }
+
+    @Override
+    public boolean isShutdown() {
+      return false;
+    }
+
+    @Override
+    public boolean isTerminated() {
+      return false;
+    }
+
+    @Override
+    public boolean awaitTermination(long timeout, TimeUnit unit) {
+      return true;
+    }
+  }
+
   final Recording inner = new Recording();
   final TestProcessingTimeService time = new TestProcessingTimeService();
-  final DistinctKeySink.Writer<String> writer =
-      new DistinctKeySink.Writer<>(inner, new KeyValue(), 3, 1000, time);
+  final ByHand background = new ByHand();
+  final List<Throwable> reported = new ArrayList<>();
+
+  DistinctKeySink.Writer<String> writer(int maxPendingRows, Collection<List<String>> recovered) {
+    return new DistinctKeySink.Writer<>(
+        "t",
+        inner,
+        new KeyValue(),
+        3,
+        1000,
+        maxPendingRows,
+        time,
+        background,
+        reported::add,
+        recovered);
+  }
+
+  final DistinctKeySink.Writer<String> writer = writer(100, List.of());
 
   @Test
-  void aChunkHoldsEachKeyOnceAndGoesOutFlushedWhenFull() throws Exception {
+  void aChunkHoldsEachKeyOnceAndIsWrittenFlushedInTheBackgroundWhenFull() throws Exception {
     writer.write("a=1", null);
     writer.write("b=1", null);
     writer.write("a=2", null);
-    assertThat(inner.calls).isEmpty();
     writer.write("c=1", null);
+    assertThat(background.queued()).isEqualTo(1);
+    assertThat(inner.calls).as("the task does not write").isEmpty();
+    background.runAll();
     assertThat(inner.calls).containsExactly("a=2+1", "b=1", "c=1", "flush");
-    writer.write("a=3", null);
-    writer.flush(false);
-    assertThat(inner.calls)
-        .containsExactly("a=2+1", "b=1", "c=1", "flush", "a=3", "flush", "flush");
+    assertThat(writer.pendingRows()).isZero();
   }
 
   @Test
-  void aPartChunkGoesOutAfterTheDelay() throws Exception {
+  void aPartChunkIsClosedAfterTheDelay() throws Exception {
     time.setCurrentTime(0);
     writer.write("a=1", null);
     time.setCurrentTime(999);
-    assertThat(inner.calls).isEmpty();
+    assertThat(background.queued()).isZero();
     time.setCurrentTime(1000);
+    background.runAll();
     assertThat(inner.calls).containsExactly("a=1", "flush");
     writer.write("b=1", null);
     time.setCurrentTime(2000);
+    background.runAll();
     assertThat(inner.calls).containsExactly("a=1", "flush", "b=1", "flush");
+  }
+
+  @Test
+  void aCheckpointDoesNotWaitButKeepsTheUnwrittenChunksInOrder() throws Exception {
+    for (String row : List.of("a=1", "b=1", "c=1", "d=1", "e=1")) {
+      writer.write(row, null);
+    }
+    background.runOne(); // a, b, c written; d, e still open
+    writer.flush(false);
+    assertThat(writer.snapshotState(1)).containsExactly(List.of("d=1", "e=1"));
+    writer.write("a=2", null);
+    writer.write("f=1", null);
+    writer.write("g=1", null);
+    // a chunk being written stays in the state until it is written (written twice is harmless)
+    assertThat(writer.snapshotState(2))
+        .containsExactly(List.of("d=1", "e=1"), List.of("a=2", "f=1", "g=1"));
+    background.runAll();
+    assertThat(writer.snapshotState(3)).isEmpty();
+    assertThat(inner.calls)
+        .containsExactly(
+            "a=1", "b=1", "c=1", "flush", "d=1", "e=1", "flush", "a=2", "f=1", "g=1", "flush");
+  }
+
+  @Test
+  void aRestoredWriterWritesTheCheckpointedChunksFirst() throws Exception {
+    DistinctKeySink.Writer<String> restored =
+        writer(100, List.of(List.of("a=1", "b=1"), List.of(), List.of("a=2")));
+    restored.write("a=3", null);
+    restored.flush(false);
+    assertThat(restored.snapshotState(5))
+        .containsExactly(List.of("a=1", "b=1"), List.of("a=2"), List.of("a=3"));
+    background.runAll();
+    assertThat(inner.calls).containsExactly("a=1", "b=1", "flush", "a=2", "flush", "a=3", "flush");
+  }
+
+  /** Runs {@code call} on a thread of its own and returns once that thread waits. */
+  static Thread waiting(ThrowingRunnable call) {
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                call.run();
+              } catch (Exception e) {
+                throw new RuntimeException(e);
+              }
+            });
+    t.start();
+    await().until(() -> t.getState() == Thread.State.WAITING);
+    return t;
+  }
+
+  interface ThrowingRunnable {
+    void run() throws Exception;
+  }
+
+  @Test
+  void theTaskWaitsWhileTooManyRowsAreQueued() throws Exception {
+    DistinctKeySink.Writer<String> small = writer(4, List.of());
+    for (String row : List.of("a=1", "b=1", "c=1", "d=1", "e=1")) {
+      small.write(row, null);
+    }
+    assertThat(small.pendingRows()).isEqualTo(3);
+    Thread task = waiting(() -> small.write("f=1", null)); // a second chunk: 6 rows > 4
+    assertThat(small.pendingRows()).isEqualTo(3);
+    background.runOne();
+    task.join(10_000);
+    assertThat(task.isAlive()).isFalse();
+    assertThat(small.pendingRows())
+        .as("the second chunk, queued once the first was written")
+        .isEqualTo(3);
+    assertThat(inner.calls).containsExactly("a=1", "b=1", "c=1", "flush");
+  }
+
+  @Test
+  void theEndOfInputWaitsUntilEverythingIsWritten() throws Exception {
+    writer.write("a=1", null);
+    writer.write("b=1", null);
+    Thread end = waiting(() -> writer.flush(true));
+    assertThat(inner.calls).isEmpty();
+    background.runAll();
+    end.join(10_000);
+    assertThat(end.isAlive()).isFalse();
+    assertThat(inner.calls).containsExactly("a=1", "b=1", "flush");
+  }
+
+  @Test
+  void aFailedWriteIsReportedAndFailsTheNextCallAndTheCheckpoint() throws Exception {
+    writer.write("fail=1", null);
+    writer.flush(false);
+    writer.write("b=1", null);
+    writer.flush(false);
+    background.runAll();
+    assertThat(reported).singleElement().asString().contains("PostgreSQL refused fail=1");
+    assertThat(inner.calls).as("nothing after the failed chunk").isEmpty();
+    assertThatThrownBy(() -> writer.snapshotState(1))
+        .isInstanceOf(IOException.class)
+        .hasMessage("writing to t failed");
+    assertThatThrownBy(() -> writer.flush(false)).hasMessage("writing to t failed");
+  }
+
+  @Test
+  void theCheckpointedRowsSurviveTheirSerializer() throws Exception {
+    RollupRow rollup =
+        new RollupRow(
+            "h",
+            "m",
+            "{\"cpu\":\"0\"}",
+            60_000,
+            3,
+            1.5,
+            0.25,
+            1.0,
+            0.5,
+            0.25,
+            61_000,
+            0.5,
+            1.0,
+            1.0,
+            new byte[] {1, 2, 3});
+    SimpleVersionedSerializer<List<RollupRow>> rollups =
+        new DistinctKeySink<>(
+                "rollup_1m",
+                new Recording2<RollupRow>(),
+                new JdbcSinks.RollupRowKeys(),
+                TypeInformation.of(RollupRow.class),
+                3,
+                1000,
+                3)
+            .getWriterStateSerializer();
+    List<RollupRow> back =
+        rollups.deserialize(rollups.getVersion(), rollups.serialize(List.of(rollup, rollup)));
+    assertThat(back).hasSize(2);
+    assertThat(back.get(1)).usingRecursiveComparison().isEqualTo(rollup);
+
+    SnapshotRow snapshot =
+        new SnapshotRow(
+            "h",
+            1_000,
+            new String[] {"a", "b"},
+            new String[] {"{}", "{\"x\":\"1\"}"},
+            new double[] {1.0, -0.5});
+    SimpleVersionedSerializer<List<SnapshotRow>> snapshots =
+        new DistinctKeySink<>(
+                "samples_raw",
+                new Recording2<SnapshotRow>(),
+                new JdbcSinks.SnapshotRowKeys(),
+                TypeInformation.of(SnapshotRow.class),
+                3,
+                1000,
+                3)
+            .getWriterStateSerializer();
+    assertThat(snapshots.deserialize(1, snapshots.serialize(List.of(snapshot))))
+        .singleElement()
+        .usingRecursiveComparison()
+        .isEqualTo(snapshot);
+  }
+
+  /** An inner sink for the serializer test (no writer is created). */
+  static final class Recording2<T> implements org.apache.flink.api.connector.sink2.Sink<T> {
+    @Override
+    public SinkWriter<T> createWriter(
+        org.apache.flink.api.connector.sink2.WriterInitContext context) {
+      throw new UnsupportedOperationException();
+    }
   }
 }
