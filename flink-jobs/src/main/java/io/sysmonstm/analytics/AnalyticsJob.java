@@ -16,6 +16,7 @@ import io.sysmonstm.analytics.raw.SnapshotSamples;
 import io.sysmonstm.analytics.rollup.HostRollup;
 import io.sysmonstm.analytics.rollup.HostRow;
 import io.sysmonstm.analytics.rollup.HostRows;
+import io.sysmonstm.analytics.rollup.HostWindow;
 import io.sysmonstm.analytics.rollup.HourFromMinutes;
 import io.sysmonstm.analytics.rollup.MinuteAggregate;
 import io.sysmonstm.analytics.rollup.MinuteBatch;
@@ -32,6 +33,7 @@ import io.sysmonstm.analytics.snapshot.HostSnapshot;
 import io.sysmonstm.analytics.source.EventTime;
 import io.sysmonstm.analytics.source.KafkaSnapshotSource;
 import io.sysmonstm.analytics.startup.DependencyCheck;
+import io.sysmonstm.analytics.typeinfo.SharedInstanceTypeInfo;
 import io.sysmonstm.config.Launcher;
 import io.sysmonstm.config.Settings;
 import io.sysmonstm.rules.Rule;
@@ -266,7 +268,14 @@ public final class AnalyticsJob {
         DataStreamUtils.reinterpretAsKeyedStream(batches, new BatchHost(), Types.STRING)
             .window(TumblingEventTimeWindows.of(MINUTE))
             .allowedLateness(allowedLateness)
-            .aggregate(new MinuteAggregate(), new StampBucket())
+            // a host's minute goes to three consumers, two of them chained: they share it
+            // instead of each getting a deep copy (HostRollup is immutable)
+            .aggregate(
+                new MinuteAggregate(),
+                new StampBucket(),
+                TypeInformation.of(HostWindow.class),
+                TypeInformation.of(HostWindow.class),
+                new SharedInstanceTypeInfo<>(TypeInformation.of(HostRollup.class)))
             .name("rollup-1m")
             .uid("rollup-1m");
 

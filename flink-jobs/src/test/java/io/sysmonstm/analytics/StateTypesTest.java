@@ -25,6 +25,7 @@ import io.sysmonstm.analytics.snapshot.HostFacts;
 import io.sysmonstm.analytics.snapshot.HostSnapshot;
 import io.sysmonstm.analytics.snapshot.HostSnapshotTypeInfo;
 import io.sysmonstm.analytics.snapshot.Sample;
+import io.sysmonstm.analytics.typeinfo.SharedInstanceTypeInfo;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
@@ -149,6 +150,48 @@ class StateTypesTest {
     assertThat(copy.series()[0].sketch()).isEqualTo(minute.series()[0].sketch());
     assertThat(copy.series()[0].sketch().quantile(0.5))
         .isEqualTo(minute.series()[0].sketch().quantile(0.5));
+  }
+
+  /**
+   * The minute window's output is shared by its chained consumers: same bytes and same serializer
+   * snapshot as the POJO serializer (the hour window keeps these rollups in state), no copies.
+   */
+  @Test
+  void aSharedRollupIsSerializedAsThePojoButNeverCopied() throws Exception {
+    MinuteAggregate agg = new MinuteAggregate();
+    HostWindow acc = agg.createAccumulator();
+    for (int i = 0; i < 10; i++) {
+      agg.add(MinuteBatch.of(snap("web-1", T0.plusSeconds(i), sample(CPU, i / 10.0))), acc);
+    }
+    HostRollup minute = acc.toRollup(T0.toEpochMilli());
+    TypeSerializer<HostRollup> pojo = serializerWithoutKryo(HostRollup.class);
+    SerializerConfigImpl config = new SerializerConfigImpl();
+    config.setGenericTypes(false);
+    TypeSerializer<HostRollup> shared =
+        new SharedInstanceTypeInfo<>(TypeInformation.of(HostRollup.class)).createSerializer(config);
+
+    assertThat(shared.copy(minute)).isSameAs(minute);
+    assertThat(pojo.copy(minute)).isNotSameAs(minute).isEqualTo(minute);
+    DataOutputSerializer viaShared = new DataOutputSerializer(256);
+    shared.serialize(minute, viaShared);
+    DataOutputSerializer viaPojo = new DataOutputSerializer(256);
+    pojo.serialize(minute, viaPojo);
+    assertThat(viaShared.getCopyOfBuffer()).isEqualTo(viaPojo.getCopyOfBuffer());
+    assertThat(shared.deserialize(new DataInputDeserializer(viaPojo.getCopyOfBuffer())))
+        .isEqualTo(minute);
+
+    // state written by either restores with the other
+    assertThat(
+            shared
+                .snapshotConfiguration()
+                .resolveSchemaCompatibility(pojo.snapshotConfiguration())
+                .isCompatibleAsIs())
+        .isTrue();
+    assertThat(
+            pojo.snapshotConfiguration()
+                .resolveSchemaCompatibility(shared.snapshotConfiguration())
+                .isCompatibleAsIs())
+        .isTrue();
   }
 
   @Test
