@@ -875,7 +875,58 @@ final class BenchRun {
         maxState,
         maxCheckpointed,
         maxBuffered,
-        List.copyOf(durations.values()));
+        List.copyOf(durations.values()),
+        longest(rest, jobId.toHexString(), durations));
+  }
+
+  /** A task's name cut to its first operators (a chain's name lists every operator). */
+  static String abbreviated(String task) {
+    return task.length() <= 60 ? task : task.substring(0, 57) + "...";
+  }
+
+  /** The phases of the longest checkpoint in {@code durations}, from its details. */
+  private static BenchReport.Slowest longest(
+      FlinkRest rest, String jobId, java.util.Map<Long, Long> durations) {
+    if (durations.isEmpty()) {
+      return null;
+    }
+    long id =
+        java.util.Collections.max(durations.entrySet(), java.util.Map.Entry.comparingByValue())
+            .getKey();
+    try {
+      java.util.Map<String, String> names = new java.util.HashMap<>();
+      for (FlinkRest.Vertex v : rest.vertices(jobId)) {
+        names.put(v.id(), v.name());
+      }
+      String base = "jobs/" + jobId + "/checkpoints/details/" + id;
+      String last = null;
+      long lastAck = Long.MIN_VALUE;
+      var tasks = rest.get(base).path("tasks").fields();
+      while (tasks.hasNext()) {
+        var t = tasks.next();
+        long ack = t.getValue().path("latest_ack_timestamp").asLong();
+        if (ack > lastAck) {
+          lastAck = ack;
+          last = t.getKey();
+        }
+      }
+      if (last == null) {
+        return null;
+      }
+      JsonNode s = rest.get(base + "/subtasks/" + last).path("summary");
+      return new BenchReport.Slowest(
+          id,
+          durations.get(id),
+          abbreviated(names.getOrDefault(last, last)),
+          s.path("start_delay").path("max").asLong(),
+          s.path("alignment").path("duration").path("max").asLong(),
+          s.path("checkpoint_duration").path("sync").path("max").asLong(),
+          s.path("checkpoint_duration").path("async").path("max").asLong(),
+          s.path("state_size").path("max").asLong());
+    } catch (IOException e) {
+      LOG.warn("Reading the details of checkpoint {} failed: {}", id, e.toString());
+      return null;
+    }
   }
 
   private BenchReport.Production production(FleetSimulator sim, long nanos, FleetSpec spec) {

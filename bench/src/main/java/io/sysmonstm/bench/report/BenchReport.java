@@ -136,7 +136,23 @@ public record BenchReport(
       long maxStateBytes,
       long maxCheckpointedBytes,
       long maxAlignmentBufferedBytes,
-      List<Long> durationsMs) {}
+      List<Long> durationsMs,
+      Slowest longest) {}
+
+  /**
+   * Where the longest checkpoint spent its time: the task that acknowledged last, with the longest
+   * subtask's phases as the web UI's checkpoint details show them ({@code null} when the details
+   * were not available).
+   */
+  public record Slowest(
+      long id,
+      long endToEndMs,
+      String task,
+      long startDelayMs,
+      long alignmentMs,
+      long syncMs,
+      long asyncMs,
+      long stateBytes) {}
 
   /** Average share of time a task spent busy, back-pressured (waiting for output) and idle. */
   public record VertexLoad(
@@ -288,6 +304,21 @@ public record BenchReport(
         bytes(k.maxAlignmentBufferedBytes()));
     if (!k.durationsMs().isEmpty()) {
       line(b, "  durations in order (ms) %s", k.durationsMs());
+    }
+    if (k.longest() != null) {
+      Slowest l = k.longest();
+      line(
+          b,
+          "  longest #%d (%,d ms), last to acknowledge %s: start delay %,d / alignment %,d / sync %,d"
+              + " / async %,d ms (longest subtask each), subtask state up to %s",
+          l.id(),
+          l.endToEndMs(),
+          l.task(),
+          l.startDelayMs(),
+          l.alignmentMs(),
+          l.syncMs(),
+          l.asyncMs(),
+          bytes(l.stateBytes()));
     }
     ResourceMeter.Usage u = resources;
     StringBuilder children = new StringBuilder();
