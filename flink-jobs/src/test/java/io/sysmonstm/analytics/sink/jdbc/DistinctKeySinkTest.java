@@ -273,15 +273,7 @@ class DistinctKeySinkTest {
             1.0,
             new byte[] {1, 2, 3});
     SimpleVersionedSerializer<List<RollupRow>> rollups =
-        new DistinctKeySink<>(
-                "rollup_1m",
-                new Recording2<RollupRow>(),
-                new JdbcSinks.RollupRowKeys(),
-                TypeInformation.of(RollupRow.class),
-                3,
-                1000,
-                3)
-            .getWriterStateSerializer();
+        stateSerializer(new JdbcSinks.RollupRowKeys(), RollupRow.class);
     List<RollupRow> back =
         rollups.deserialize(rollups.getVersion(), rollups.serialize(List.of(rollup, rollup)));
     assertThat(back).hasSize(2);
@@ -295,27 +287,21 @@ class DistinctKeySinkTest {
             new String[] {"{}", "{\"x\":\"1\"}"},
             new double[] {1.0, -0.5});
     SimpleVersionedSerializer<List<SnapshotRow>> snapshots =
-        new DistinctKeySink<>(
-                "samples_raw",
-                new Recording2<SnapshotRow>(),
-                new JdbcSinks.SnapshotRowKeys(),
-                TypeInformation.of(SnapshotRow.class),
-                3,
-                1000,
-                3)
-            .getWriterStateSerializer();
+        stateSerializer(new JdbcSinks.SnapshotRowKeys(), SnapshotRow.class);
     assertThat(snapshots.deserialize(1, snapshots.serialize(List.of(snapshot))))
         .singleElement()
         .usingRecursiveComparison()
         .isEqualTo(snapshot);
   }
 
-  /** An inner sink for the serializer test (no writer is created). */
-  static final class Recording2<T> implements org.apache.flink.api.connector.sink2.Sink<T> {
-    @Override
-    public SinkWriter<T> createWriter(
-        org.apache.flink.api.connector.sink2.WriterInitContext context) {
-      throw new UnsupportedOperationException();
-    }
+  /** The writer state serializer of a sink of {@code type} (no writer is created). */
+  static <T> SimpleVersionedSerializer<List<T>> stateSerializer(
+      DistinctKeySink.Rows<T> rows, Class<T> type) {
+    org.apache.flink.api.connector.sink2.Sink<T> noInner =
+        context -> {
+          throw new UnsupportedOperationException();
+        };
+    return new DistinctKeySink<>("t", noInner, rows, TypeInformation.of(type), 3, 1000, 3)
+        .getWriterStateSerializer();
   }
 }
