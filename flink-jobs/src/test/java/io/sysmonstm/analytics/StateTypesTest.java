@@ -29,11 +29,19 @@ import io.sysmonstm.analytics.typeinfo.SharedInstanceTypeInfo;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.java.typeutils.PojoTypeInfo;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.util.Collector;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -180,18 +188,57 @@ class StateTypesTest {
     assertThat(shared.deserialize(new DataInputDeserializer(viaPojo.getCopyOfBuffer())))
         .isEqualTo(minute);
 
-    // state written by either restores with the other
-    assertThat(
-            shared
-                .snapshotConfiguration()
-                .resolveSchemaCompatibility(pojo.snapshotConfiguration())
-                .isCompatibleAsIs())
-        .isTrue();
-    assertThat(
-            pojo.snapshotConfiguration()
-                .resolveSchemaCompatibility(shared.snapshotConfiguration())
-                .isCompatibleAsIs())
-        .isTrue();
+    // state of the hour window (a list of minute rollups) written by the job before this type
+    // restores into the job with it, and the other way round
+    OperatorSubtaskState pojoState = keep(TypeInformation.of(HostRollup.class), minute, null, 0);
+    OperatorSubtaskState sharedState =
+        keep(
+            new SharedInstanceTypeInfo<>(TypeInformation.of(HostRollup.class)),
+            minute,
+            pojoState,
+            1);
+    keep(TypeInformation.of(HostRollup.class), minute, sharedState, 2);
+  }
+
+  /**
+   * Restores {@code from} (when given) into a keyed operator that keeps its input in a list state
+   * of {@code type}, checks that it holds {@code rollup} {@code earlierRuns} times, adds it once
+   * more and returns the snapshot.
+   */
+  static OperatorSubtaskState keep(
+      TypeInformation<HostRollup> type,
+      HostRollup rollup,
+      OperatorSubtaskState from,
+      int earlierRuns)
+      throws Exception {
+    KeyedProcessFunction<String, HostRollup, Integer> keep =
+        new KeyedProcessFunction<>() {
+          @Override
+          public void processElement(HostRollup r, Context ctx, Collector<Integer> out)
+              throws Exception {
+            ListState<HostRollup> kept =
+                getRuntimeContext().getListState(new ListStateDescriptor<>("kept", type));
+            int n = 0;
+            for (HostRollup old : kept.get()) {
+              assertThat(old).isEqualTo(r);
+              n++;
+            }
+            kept.add(r);
+            out.collect(n);
+          }
+        };
+    try (KeyedOneInputStreamOperatorTestHarness<String, HostRollup, Integer> h =
+        new KeyedOneInputStreamOperatorTestHarness<>(
+            new KeyedProcessOperator<>(keep), HostRollup::hostId, Types.STRING)) {
+      h.setup();
+      if (from != null) {
+        h.initializeState(from);
+      }
+      h.open();
+      h.processElement(rollup, 0);
+      assertThat(h.extractOutputValues()).containsExactly(earlierRuns);
+      return h.snapshot(1, 1);
+    }
   }
 
   @Test

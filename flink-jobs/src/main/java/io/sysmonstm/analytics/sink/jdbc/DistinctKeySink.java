@@ -41,13 +41,13 @@ import org.apache.flink.core.memory.DataOutputSerializer;
  * of the two rows written one after the other ({@link Rows#merge}).
  *
  * <p><b>In the background.</b> A chunk is closed when {@code chunkSize} distinct keys are held,
- * {@code maxDelayMs} after its first row, and on every flush, then queued for the writer thread,
- * which writes the chunks in order through the inner (connector) writer and flushes it after each.
- * A checkpoint does not wait for them: the queued chunks, including one being written, are the
- * writer's state. That is what keeps checkpoints short when a minute closes and the window emits a
- * whole minute of rollup rows at once (200,000 at 10,000 hosts), and what lets the task go on while
- * PostgreSQL works. Only at the end of input does the writer wait until all is written. When {@code
- * maxPendingRows} are queued, the task waits (back-pressure).
+ * {@code maxDelayMs} after its first row, and at the end of input, then queued for the writer
+ * thread, which writes the chunks in order through the inner (connector) writer and flushes it
+ * after each. A checkpoint does not wait for them: the queued chunks (including one being written)
+ * and the open chunk are the writer's state. So neither the task nor a checkpoint waits for
+ * PostgreSQL, also when a minute closes and the window emits a whole minute of rollup rows at once
+ * (200,000 at 10,000 hosts). Only the end of input waits until all is written. When {@code
+ * maxPendingRows} are queued, the task waits to close the next chunk (back-pressure).
  *
  * <p><b>Guarantee.</b> At least once with idempotent upserts, so the tables end exactly as if each
  * row was written once: a row emitted before a checkpoint is in PostgreSQL or in that checkpoint, a
@@ -146,7 +146,9 @@ public final class DistinctKeySink<T> implements Sink<T>, SupportsWriterState<T,
 
   @Override
   public SimpleVersionedSerializer<List<T>> getWriterStateSerializer() {
-    return new ChunkSerializer<>(type.createSerializer(new SerializerConfigImpl()));
+    SerializerConfigImpl config = new SerializerConfigImpl();
+    config.setGenericTypes(false); // as the job: a row type that needs Kryo fails here
+    return new ChunkSerializer<>(type.createSerializer(config));
   }
 
   /**
@@ -212,6 +214,8 @@ public final class DistinctKeySink<T> implements Sink<T>, SupportsWriterState<T,
     private int pendingRows;
     private Throwable failure;
     private boolean stopped;
+    // set with failure: lets write() notice it without taking the lock per row
+    private volatile boolean failed;
 
     Writer(
         String table,
@@ -243,6 +247,9 @@ public final class DistinctKeySink<T> implements Sink<T>, SupportsWriterState<T,
 
     @Override
     public void write(T row, Context context) throws IOException, InterruptedException {
+      if (failed) {
+        throwIfFailed();
+      }
       chunk.merge(rows.key(row), row, rows::merge);
       if (chunk.size() >= chunkSize) {
         closeChunk();
@@ -298,6 +305,7 @@ public final class DistinctKeySink<T> implements Sink<T>, SupportsWriterState<T,
         boolean report;
         synchronized (lock) {
           failure = t;
+          failed = true;
           report = !stopped;
           lock.notifyAll();
         }
@@ -306,13 +314,26 @@ public final class DistinctKeySink<T> implements Sink<T>, SupportsWriterState<T,
         }
         return;
       }
+      boolean inOrder;
       synchronized (lock) {
-        List<T> head = pending.pollFirst();
-        if (head != closed) {
-          throw new IllegalStateException("chunks of " + table + " written out of order");
+        inOrder = pending.peekFirst() == closed;
+        if (inOrder) {
+          pending.pollFirst();
+          pendingRows -= closed.size();
+        } else if (failure == null) {
+          failure = new IllegalStateException("chunks of " + table + " written out of order");
+          failed = true;
         }
-        pendingRows -= closed.size();
         lock.notifyAll();
+      }
+      if (!inOrder) {
+        onFailure.accept(failure());
+      }
+    }
+
+    private Throwable failure() {
+      synchronized (lock) {
+        return failure;
       }
     }
 
@@ -325,13 +346,14 @@ public final class DistinctKeySink<T> implements Sink<T>, SupportsWriterState<T,
     }
 
     /**
-     * Closes the open chunk. At the end of input, waits until every row is written; on a checkpoint
-     * it does not: the chunks not written yet go into the checkpoint.
+     * At the end of input, closes the open chunk and waits until every row is written. Before a
+     * checkpoint it does neither (closing the chunk could wait for room in the queue): the open
+     * chunk and the chunks not written yet go into the checkpoint.
      */
     @Override
     public void flush(boolean endOfInput) throws IOException, InterruptedException {
-      closeChunk();
       if (endOfInput) {
+        closeChunk();
         synchronized (lock) {
           while (failure == null && pendingRows > 0) {
             lock.wait();
@@ -341,7 +363,10 @@ public final class DistinctKeySink<T> implements Sink<T>, SupportsWriterState<T,
       throwIfFailed();
     }
 
-    /** The chunks not written yet (one may be being written: writing it again is harmless). */
+    /**
+     * The chunks not written yet (one may be being written: writing it again is harmless), then the
+     * open chunk.
+     */
     @Override
     public List<List<T>> snapshotState(long checkpointId) throws IOException {
       List<List<T>> state;
@@ -369,10 +394,13 @@ public final class DistinctKeySink<T> implements Sink<T>, SupportsWriterState<T,
         stopped = true;
       }
       background.shutdown();
-      if (!background.awaitTermination(30, TimeUnit.SECONDS)) {
-        background.shutdownNow();
+      try {
+        if (!background.awaitTermination(30, TimeUnit.SECONDS)) {
+          background.shutdownNow();
+        }
+      } finally {
+        inner.close();
       }
-      inner.close();
     }
   }
 }

@@ -13,6 +13,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.AbstractExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
@@ -50,8 +51,12 @@ class DistinctKeySinkTest {
       calls.add("flush");
     }
 
+    boolean closed;
+
     @Override
-    public void close() {}
+    public void close() {
+      closed = true;
+    }
   }
 
   /** The writer thread, run by hand: a chunk is written only when the test says so. */
@@ -156,24 +161,27 @@ class DistinctKeySinkTest {
   }
 
   @Test
-  void aCheckpointDoesNotWaitButKeepsTheUnwrittenChunksInOrder() throws Exception {
+  void aCheckpointDoesNotWaitButKeepsTheUnwrittenChunksAndTheOpenOneInOrder() throws Exception {
     for (String row : List.of("a=1", "b=1", "c=1", "d=1", "e=1")) {
       writer.write(row, null);
     }
     background.runOne(); // a, b, c written; d, e still open
     writer.flush(false);
+    assertThat(background.queued()).as("the open chunk stays open").isZero();
     assertThat(writer.snapshotState(1)).containsExactly(List.of("d=1", "e=1"));
-    writer.write("a=2", null);
+    writer.write("a=2", null); // closes d, e, a
     writer.write("f=1", null);
-    writer.write("g=1", null);
-    // a chunk being written stays in the state until it is written (written twice is harmless)
+    // a queued chunk stays in the state until it is written (written twice is harmless)
     assertThat(writer.snapshotState(2))
-        .containsExactly(List.of("d=1", "e=1"), List.of("a=2", "f=1", "g=1"));
+        .containsExactly(List.of("d=1", "e=1", "a=2"), List.of("f=1"));
     background.runAll();
-    assertThat(writer.snapshotState(3)).isEmpty();
+    assertThat(writer.snapshotState(3)).containsExactly(List.of("f=1"));
+    time.setCurrentTime(1000); // the delay closes f
+    background.runAll();
+    assertThat(writer.snapshotState(4)).isEmpty();
     assertThat(inner.calls)
         .containsExactly(
-            "a=1", "b=1", "c=1", "flush", "d=1", "e=1", "flush", "a=2", "f=1", "g=1", "flush");
+            "a=1", "b=1", "c=1", "flush", "d=1", "e=1", "a=2", "flush", "f=1", "flush");
   }
 
   @Test
@@ -181,27 +189,40 @@ class DistinctKeySinkTest {
     DistinctKeySink.Writer<String> restored =
         writer(100, List.of(List.of("a=1", "b=1"), List.of(), List.of("a=2")));
     restored.write("a=3", null);
-    restored.flush(false);
     assertThat(restored.snapshotState(5))
         .containsExactly(List.of("a=1", "b=1"), List.of("a=2"), List.of("a=3"));
+    time.setCurrentTime(1000); // closes a=3
     background.runAll();
     assertThat(inner.calls).containsExactly("a=1", "b=1", "flush", "a=2", "flush", "a=3", "flush");
   }
 
-  /** Runs {@code call} on a thread of its own and returns once that thread waits. */
-  static Thread waiting(ThrowingRunnable call) {
-    Thread t =
-        new Thread(
-            () -> {
-              try {
-                call.run();
-              } catch (Exception e) {
-                throw new RuntimeException(e);
-              }
-            });
-    t.start();
-    await().until(() -> t.getState() == Thread.State.WAITING);
-    return t;
+  /** A call on a thread of its own; {@link #end} joins it and rethrows what it threw. */
+  static final class OnItsOwn {
+    final Thread thread;
+    final AtomicReference<Throwable> thrown = new AtomicReference<>();
+
+    /** Starts {@code call} and returns once its thread waits. */
+    OnItsOwn(ThrowingRunnable call) {
+      thread =
+          new Thread(
+              () -> {
+                try {
+                  call.run();
+                } catch (Throwable t) {
+                  thrown.set(t);
+                }
+              });
+      thread.start();
+      await().until(() -> thread.getState() == Thread.State.WAITING);
+    }
+
+    void end() throws Throwable {
+      thread.join(10_000);
+      assertThat(thread.isAlive()).as("the call returned").isFalse();
+      if (thrown.get() != null) {
+        throw thrown.get();
+      }
+    }
   }
 
   interface ThrowingRunnable {
@@ -209,17 +230,16 @@ class DistinctKeySinkTest {
   }
 
   @Test
-  void theTaskWaitsWhileTooManyRowsAreQueued() throws Exception {
+  void theTaskWaitsWhileTooManyRowsAreQueued() throws Throwable {
     DistinctKeySink.Writer<String> small = writer(4, List.of());
     for (String row : List.of("a=1", "b=1", "c=1", "d=1", "e=1")) {
       small.write(row, null);
     }
     assertThat(small.pendingRows()).isEqualTo(3);
-    Thread task = waiting(() -> small.write("f=1", null)); // a second chunk: 6 rows > 4
+    OnItsOwn task = new OnItsOwn(() -> small.write("f=1", null)); // a second chunk: 6 rows > 4
     assertThat(small.pendingRows()).isEqualTo(3);
     background.runOne();
-    task.join(10_000);
-    assertThat(task.isAlive()).isFalse();
+    task.end();
     assertThat(small.pendingRows())
         .as("the second chunk, queued once the first was written")
         .isEqualTo(3);
@@ -227,23 +247,22 @@ class DistinctKeySinkTest {
   }
 
   @Test
-  void theEndOfInputWaitsUntilEverythingIsWritten() throws Exception {
+  void theEndOfInputWaitsUntilEverythingIsWritten() throws Throwable {
     writer.write("a=1", null);
     writer.write("b=1", null);
-    Thread end = waiting(() -> writer.flush(true));
+    OnItsOwn end = new OnItsOwn(() -> writer.flush(true));
     assertThat(inner.calls).isEmpty();
     background.runAll();
-    end.join(10_000);
-    assertThat(end.isAlive()).isFalse();
+    end.end();
     assertThat(inner.calls).containsExactly("a=1", "b=1", "flush");
   }
 
   @Test
   void aFailedWriteIsReportedAndFailsTheNextCallAndTheCheckpoint() throws Exception {
-    writer.write("fail=1", null);
-    writer.flush(false);
-    writer.write("b=1", null);
-    writer.flush(false);
+    for (String row : List.of("fail=1", "b=1", "c=1", "d=1", "e=1", "f=1")) {
+      writer.write(row, null);
+    }
+    assertThat(background.queued()).isEqualTo(2);
     background.runAll();
     assertThat(reported).singleElement().asString().contains("PostgreSQL refused fail=1");
     assertThat(inner.calls).as("nothing after the failed chunk").isEmpty();
@@ -251,6 +270,28 @@ class DistinctKeySinkTest {
         .isInstanceOf(IOException.class)
         .hasMessage("writing to t failed");
     assertThatThrownBy(() -> writer.flush(false)).hasMessage("writing to t failed");
+    assertThatThrownBy(() -> writer.write("g=1", null)).hasMessage("writing to t failed");
+  }
+
+  @Test
+  void aTaskWaitingForRoomIsWokenByAFailure() throws Throwable {
+    DistinctKeySink.Writer<String> small = writer(3, List.of());
+    for (String row : List.of("fail=1", "b=1", "c=1", "d=1", "e=1")) {
+      small.write(row, null);
+    }
+    OnItsOwn task = new OnItsOwn(() -> small.write("f=1", null));
+    background.runOne();
+    assertThatThrownBy(task::end).hasMessage("writing to t failed");
+  }
+
+  @Test
+  void closingSkipsTheQueuedChunksAndClosesTheInnerWriter() throws Exception {
+    DistinctKeySink.Writer<String> closing = writer(100, List.of(List.of("a=1")));
+    closing.close();
+    background.runAll();
+    assertThat(inner.closed).isTrue();
+    assertThat(inner.calls).as("queued chunks are in the checkpoint, not written").isEmpty();
+    assertThat(reported).isEmpty();
   }
 
   @Test
