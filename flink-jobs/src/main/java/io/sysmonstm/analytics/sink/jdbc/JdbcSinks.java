@@ -99,12 +99,11 @@ public final class JdbcSinks {
    * {@code samples}); a batch holds {@link #BATCH_SIZE} snapshots.
    */
   public static Sink<SnapshotRow> samples(JobConfig cfg) {
-    return distinct(
+    return upserts(
+        cfg,
         "samples_raw",
-        JdbcSink.<SnapshotRow>builder()
-            .withQueryStatement(SAMPLES_UPSERT, new SnapshotStatement())
-            .withExecutionOptions(execution())
-            .buildAtLeastOnce(connection(cfg)),
+        SAMPLES_UPSERT,
+        new SnapshotStatement(),
         new SnapshotRowKeys(),
         SnapshotRow.class,
         MAX_PENDING_ROWS);
@@ -115,12 +114,11 @@ public final class JdbcSinks {
    * any rollup).
    */
   public static Sink<SampleRow> lateSamples(JobConfig cfg) {
-    return distinct(
+    return upserts(
+        cfg,
         "late_samples",
-        JdbcSink.<SampleRow>builder()
-            .withQueryStatement(LATE_SAMPLES_UPSERT, new SampleStatement())
-            .withExecutionOptions(execution())
-            .buildAtLeastOnce(connection(cfg)),
+        LATE_SAMPLES_UPSERT,
+        new SampleStatement(),
         new SampleRowKeys(),
         SampleRow.class,
         MAX_PENDING_ROWS);
@@ -138,37 +136,49 @@ public final class JdbcSinks {
 
   /** Host facts and seen range into {@code hosts}. */
   public static Sink<HostRow> hosts(JobConfig cfg) {
-    return distinct(
+    return upserts(
+        cfg,
         "hosts",
-        JdbcSink.<HostRow>builder()
-            .withQueryStatement(HOSTS_UPSERT, new HostStatement())
-            .withExecutionOptions(execution())
-            .buildAtLeastOnce(connection(cfg)),
+        HOSTS_UPSERT,
+        new HostStatement(),
         new HostRowKeys(),
         HostRow.class,
         MAX_PENDING_ROWS);
   }
 
   private static Sink<RollupRow> rollup(JobConfig cfg, String table) {
-    return distinct(
+    return upserts(
+        cfg,
         table,
-        JdbcSink.<RollupRow>builder()
-            .withQueryStatement(rollupUpsert(table), new RollupStatement())
-            .withExecutionOptions(execution())
-            .buildAtLeastOnce(connection(cfg)),
+        rollupUpsert(table),
+        new RollupStatement(),
         new RollupRowKeys(),
         RollupRow.class,
         MAX_PENDING_ROLLUP_ROWS);
   }
 
-  private static <T> Sink<T> distinct(
+  /** Rows upserted into {@code table} by {@code sql}, in chunks of distinct keys. */
+  private static <T> Sink<T> upserts(
+      JobConfig cfg,
       String table,
-      JdbcSink<T> sink,
+      String sql,
+      JdbcStatementBuilder<T> statement,
       DistinctKeySink.Rows<T> rows,
       Class<T> type,
       int maxPendingRows) {
+    JdbcSink<T> connector =
+        JdbcSink.<T>builder()
+            .withQueryStatement(sql, statement)
+            .withExecutionOptions(execution())
+            .buildAtLeastOnce(connection(cfg));
     return new DistinctKeySink<>(
-        table, sink, rows, TypeInformation.of(type), BATCH_SIZE, BATCH_INTERVAL_MS, maxPendingRows);
+        table,
+        connector,
+        rows,
+        TypeInformation.of(type),
+        BATCH_SIZE,
+        BATCH_INTERVAL_MS,
+        maxPendingRows);
   }
 
   /**
