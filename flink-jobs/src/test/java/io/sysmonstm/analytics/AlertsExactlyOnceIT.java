@@ -11,11 +11,10 @@ import io.sysmonstm.analytics.snapshot.Sample;
 import io.sysmonstm.analytics.testing.Fleet;
 import io.sysmonstm.analytics.testing.Fleet.Batch;
 import io.sysmonstm.analytics.testing.Probe;
+import io.sysmonstm.analytics.testing.TestPostgres;
 import io.sysmonstm.config.Settings;
 import io.sysmonstm.embedded.EmbeddedKafka;
-import io.sysmonstm.embedded.EmbeddedPostgresServer;
 import io.sysmonstm.embedded.EmbeddedRedis;
-import io.sysmonstm.sql.Migrations;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -80,7 +79,6 @@ class AlertsExactlyOnceIT {
       """;
 
   static EmbeddedKafka kafka;
-  static EmbeddedPostgresServer postgres;
   static EmbeddedRedis redis;
 
   @TempDir Path dir;
@@ -88,7 +86,6 @@ class AlertsExactlyOnceIT {
   @BeforeAll
   static void startServers() throws Exception {
     kafka = EmbeddedKafka.start();
-    postgres = EmbeddedPostgresServer.start();
     redis = EmbeddedRedis.start();
   }
 
@@ -96,9 +93,6 @@ class AlertsExactlyOnceIT {
   static void stopServers() throws Exception {
     if (redis != null) {
       redis.close();
-    }
-    if (postgres != null) {
-      postgres.close();
     }
     if (kafka != null) {
       kafka.close();
@@ -117,8 +111,7 @@ class AlertsExactlyOnceIT {
     kafka.createTopic(samples, 2);
     kafka.createTopic(rules, 1, Map.of("cleanup.policy", "compact"));
     kafka.createTopic(alerts, 2);
-    String jdbcUrl = postgres.createDatabase("alerts_once", "sysmonstm", "sysmonstm");
-    Migrations.apply(jdbcUrl, "sysmonstm", "sysmonstm");
+    String jdbcUrl = TestPostgres.migratedDatabase("alerts_once");
     Path rulesFile = Files.writeString(dir.resolve("rules.json"), RULES);
 
     Batch[][] batch = new Batch[hosts][rounds];

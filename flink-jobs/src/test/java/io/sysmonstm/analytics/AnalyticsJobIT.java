@@ -11,17 +11,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sysmonstm.analytics.sketch.ValueSketch;
 import io.sysmonstm.analytics.source.KafkaSnapshotSource;
 import io.sysmonstm.analytics.startup.DependencyCheck;
+import io.sysmonstm.analytics.testing.TestPostgres;
 import io.sysmonstm.config.Settings;
 import io.sysmonstm.config.StartupException;
 import io.sysmonstm.embedded.EmbeddedKafka;
-import io.sysmonstm.embedded.EmbeddedPostgresServer;
 import io.sysmonstm.embedded.EmbeddedRedis;
 import io.sysmonstm.embedded.Ports;
 import io.sysmonstm.proto.v1.HostFacts;
 import io.sysmonstm.proto.v1.MetricBatch;
 import io.sysmonstm.proto.v1.Sample;
 import io.sysmonstm.proto.v1.Snapshot;
-import io.sysmonstm.sql.Migrations;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -76,7 +75,6 @@ class AnalyticsJobIT {
   static final String NET_ATTRS = "{\"device\":\"eth0\",\"direction\":\"receive\"}";
 
   static EmbeddedKafka kafka;
-  static EmbeddedPostgresServer postgres;
   static EmbeddedRedis redis;
   static String jdbcUrl;
 
@@ -85,19 +83,14 @@ class AnalyticsJobIT {
   @BeforeAll
   static void startServers() throws Exception {
     kafka = EmbeddedKafka.start();
-    postgres = EmbeddedPostgresServer.start();
     redis = EmbeddedRedis.start();
-    jdbcUrl = postgres.createDatabase("sysmonstm", "sysmonstm", "sysmonstm");
-    Migrations.apply(jdbcUrl, "sysmonstm", "sysmonstm");
+    jdbcUrl = TestPostgres.migratedDatabase("sysmonstm");
   }
 
   @AfterAll
   static void stopServers() throws Exception {
     if (redis != null) {
       redis.close();
-    }
-    if (postgres != null) {
-      postgres.close();
     }
     if (kafka != null) {
       kafka.close();

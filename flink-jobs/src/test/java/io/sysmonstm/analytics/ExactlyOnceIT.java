@@ -14,11 +14,10 @@ import io.sysmonstm.analytics.testing.Fleet;
 import io.sysmonstm.analytics.testing.Fleet.Batch;
 import io.sysmonstm.analytics.testing.Probe;
 import io.sysmonstm.analytics.testing.RollupTables;
+import io.sysmonstm.analytics.testing.TestPostgres;
 import io.sysmonstm.config.Settings;
 import io.sysmonstm.embedded.EmbeddedKafka;
-import io.sysmonstm.embedded.EmbeddedPostgresServer;
 import io.sysmonstm.embedded.EmbeddedRedis;
-import io.sysmonstm.sql.Migrations;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -71,7 +70,6 @@ class ExactlyOnceIT {
   static final Duration WAIT = Duration.ofSeconds(120);
 
   static EmbeddedKafka kafka;
-  static EmbeddedPostgresServer postgres;
   static EmbeddedRedis redis;
   static Admin admin;
 
@@ -81,7 +79,6 @@ class ExactlyOnceIT {
   @BeforeAll
   static void startServers() throws Exception {
     kafka = EmbeddedKafka.start();
-    postgres = EmbeddedPostgresServer.start();
     redis = EmbeddedRedis.start();
     admin = kafka.admin();
   }
@@ -91,18 +88,13 @@ class ExactlyOnceIT {
     if (redis != null) {
       redis.close();
     }
-    if (postgres != null) {
-      postgres.close();
-    }
     if (kafka != null) {
       kafka.close();
     }
   }
 
   static String database(String name) {
-    String url = postgres.createDatabase(name, "sysmonstm", "sysmonstm");
-    Migrations.apply(url, "sysmonstm", "sysmonstm");
-    return url;
+    return TestPostgres.migratedDatabase(name);
   }
 
   JobConfig config(String topic, String group, String jdbcUrl, String... more) {

@@ -9,8 +9,7 @@ import static io.sysmonstm.analytics.sink.alert.Alerts.withSummary;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sysmonstm.analytics.alert.AlertEvent;
-import io.sysmonstm.embedded.EmbeddedPostgresServer;
-import io.sysmonstm.sql.Migrations;
+import io.sysmonstm.analytics.testing.TestPostgres;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -25,8 +24,6 @@ import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -42,24 +39,8 @@ class AlertSinkJdbcIT {
 
   static final String USER = "sysmonstm";
 
-  static EmbeddedPostgresServer postgres;
-
-  @BeforeAll
-  static void startPostgres() throws Exception {
-    postgres = EmbeddedPostgresServer.start();
-  }
-
-  @AfterAll
-  static void stopPostgres() throws Exception {
-    if (postgres != null) {
-      postgres.close();
-    }
-  }
-
   static String database(String name) {
-    String url = postgres.createDatabase(name, USER, USER);
-    Migrations.apply(url, USER, USER);
-    return url;
+    return TestPostgres.migratedDatabase(name);
   }
 
   /** One row of {@code alerts}, NULLs as null. */

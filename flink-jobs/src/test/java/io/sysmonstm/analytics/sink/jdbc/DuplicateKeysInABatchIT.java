@@ -6,9 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sysmonstm.analytics.JobConfig;
 import io.sysmonstm.analytics.rollup.HostRow;
 import io.sysmonstm.analytics.rollup.RollupRow;
+import io.sysmonstm.analytics.testing.TestPostgres;
 import io.sysmonstm.config.Settings;
-import io.sysmonstm.embedded.EmbeddedPostgresServer;
-import io.sysmonstm.sql.Migrations;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -27,7 +26,6 @@ import org.apache.flink.connector.jdbc.JdbcStatementBuilder;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -47,24 +45,13 @@ class DuplicateKeysInABatchIT {
               .setNumberSlotsPerTaskManager(1)
               .build());
 
-  static EmbeddedPostgresServer postgres;
   static String batched;
   static String oneByOne;
 
   @BeforeAll
-  static void startPostgres() throws Exception {
-    postgres = EmbeddedPostgresServer.start();
-    batched = postgres.createDatabase("batched", "sysmonstm", "sysmonstm");
-    oneByOne = postgres.createDatabase("onebyone", "sysmonstm", "sysmonstm");
-    Migrations.apply(batched, "sysmonstm", "sysmonstm");
-    Migrations.apply(oneByOne, "sysmonstm", "sysmonstm");
-  }
-
-  @AfterAll
-  static void stopPostgres() throws Exception {
-    if (postgres != null) {
-      postgres.close();
-    }
+  static void databases() {
+    batched = TestPostgres.migratedDatabase("batched");
+    oneByOne = TestPostgres.migratedDatabase("onebyone");
   }
 
   static final long M = 60_000;

@@ -12,9 +12,8 @@ import io.sysmonstm.analytics.raw.SnapshotRows;
 import io.sysmonstm.analytics.series.SeriesKey;
 import io.sysmonstm.analytics.snapshot.HostSnapshot;
 import io.sysmonstm.analytics.snapshot.Sample;
+import io.sysmonstm.analytics.testing.TestPostgres;
 import io.sysmonstm.config.Settings;
-import io.sysmonstm.embedded.EmbeddedPostgresServer;
-import io.sysmonstm.sql.Migrations;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -36,7 +35,6 @@ import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -64,21 +62,11 @@ class RawSamplesSinkIT {
   static final Map<String, String> RX = Map.of("device", "eth0", "direction", "receive");
   static final Map<String, String> TX = Map.of("device", "eth0", "direction", "transmit");
 
-  static EmbeddedPostgresServer postgres;
   static String jdbcUrl;
 
   @BeforeAll
-  static void startPostgres() throws Exception {
-    postgres = EmbeddedPostgresServer.start();
-    jdbcUrl = postgres.createDatabase("raw", "sysmonstm", "sysmonstm");
-    Migrations.apply(jdbcUrl, "sysmonstm", "sysmonstm");
-  }
-
-  @AfterAll
-  static void stopPostgres() throws Exception {
-    if (postgres != null) {
-      postgres.close();
-    }
+  static void database() {
+    jdbcUrl = TestPostgres.migratedDatabase("raw");
   }
 
   @Test
