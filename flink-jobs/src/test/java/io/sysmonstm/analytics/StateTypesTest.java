@@ -63,9 +63,23 @@ class StateTypesTest {
   }
 
   static <T> TypeSerializer<T> serializerWithoutKryo(Class<T> type) {
+    return serializerWithoutKryo(TypeInformation.of(type));
+  }
+
+  static <T> TypeSerializer<T> serializerWithoutKryo(TypeInformation<T> type) {
     SerializerConfigImpl config = new SerializerConfigImpl();
     config.setGenericTypes(false);
-    return TypeInformation.of(type).createSerializer(config);
+    return type.createSerializer(config);
+  }
+
+  /** web-1's minute of {@code n} CPU samples, 0, 1/n, 2/n, … */
+  static HostRollup cpuMinute(int n) {
+    MinuteAggregate agg = new MinuteAggregate();
+    HostWindow acc = agg.createAccumulator();
+    for (int i = 0; i < n; i++) {
+      agg.add(MinuteBatch.of(snap("web-1", T0.plusSeconds(i), sample(CPU, i / (double) n))), acc);
+    }
+    return acc.toRollup(T0.toEpochMilli());
   }
 
   @ParameterizedTest
@@ -142,12 +156,7 @@ class StateTypesTest {
   @Test
   void theSketchHasItsOwnSerializerAndTheHourBucketCarriesItsBytes() throws Exception {
     assertThat(TypeInformation.of(ValueSketch.class)).isSameAs(ValueSketchTypeInfo.INSTANCE);
-    MinuteAggregate agg = new MinuteAggregate();
-    HostWindow acc = agg.createAccumulator();
-    for (int i = 0; i < 100; i++) {
-      agg.add(MinuteBatch.of(snap("web-1", T0.plusSeconds(i), sample(CPU, i / 100.0))), acc);
-    }
-    HostRollup minute = acc.toRollup(T0.toEpochMilli());
+    HostRollup minute = cpuMinute(100);
     TypeSerializer<HostRollup> serializer = serializerWithoutKryo(HostRollup.class);
 
     DataOutputSerializer out = new DataOutputSerializer(256);
@@ -166,17 +175,10 @@ class StateTypesTest {
    */
   @Test
   void aSharedRollupIsSerializedAsThePojoButNeverCopied() throws Exception {
-    MinuteAggregate agg = new MinuteAggregate();
-    HostWindow acc = agg.createAccumulator();
-    for (int i = 0; i < 10; i++) {
-      agg.add(MinuteBatch.of(snap("web-1", T0.plusSeconds(i), sample(CPU, i / 10.0))), acc);
-    }
-    HostRollup minute = acc.toRollup(T0.toEpochMilli());
+    HostRollup minute = cpuMinute(10);
     TypeSerializer<HostRollup> pojo = serializerWithoutKryo(HostRollup.class);
-    SerializerConfigImpl config = new SerializerConfigImpl();
-    config.setGenericTypes(false);
     TypeSerializer<HostRollup> shared =
-        new SharedInstanceTypeInfo<>(TypeInformation.of(HostRollup.class)).createSerializer(config);
+        serializerWithoutKryo(new SharedInstanceTypeInfo<>(TypeInformation.of(HostRollup.class)));
 
     assertThat(shared.copy(minute)).isSameAs(minute);
     assertThat(pojo.copy(minute)).isNotSameAs(minute).isEqualTo(minute);
