@@ -212,10 +212,9 @@ public final class DistinctKeySink<T> implements Sink<T>, SupportsWriterState<T,
     // guarded by lock: chunks queued or being written, oldest first; removed once written
     private final ArrayDeque<List<T>> pending = new ArrayDeque<>();
     private int pendingRows;
-    private Throwable failure;
     private boolean stopped;
-    // set with failure: lets write() notice it without taking the lock per row
-    private volatile boolean failed;
+    // set once, under lock (waiters are notified); read without it, so write() checks it per row
+    private volatile Throwable failure;
 
     Writer(
         String table,
@@ -247,9 +246,7 @@ public final class DistinctKeySink<T> implements Sink<T>, SupportsWriterState<T,
 
     @Override
     public void write(T row, Context context) throws IOException, InterruptedException {
-      if (failed) {
-        throwIfFailed();
-      }
+      throwIfFailed();
       chunk.merge(rows.key(row), row, rows::merge);
       if (chunk.size() >= chunkSize) {
         closeChunk();
@@ -305,7 +302,6 @@ public final class DistinctKeySink<T> implements Sink<T>, SupportsWriterState<T,
         boolean report;
         synchronized (lock) {
           failure = t;
-          failed = true;
           report = !stopped;
           lock.notifyAll();
         }
@@ -322,26 +318,18 @@ public final class DistinctKeySink<T> implements Sink<T>, SupportsWriterState<T,
           pendingRows -= closed.size();
         } else if (failure == null) {
           failure = new IllegalStateException("chunks of " + table + " written out of order");
-          failed = true;
         }
         lock.notifyAll();
       }
       if (!inOrder) {
-        onFailure.accept(failure());
-      }
-    }
-
-    private Throwable failure() {
-      synchronized (lock) {
-        return failure;
+        onFailure.accept(failure);
       }
     }
 
     private void throwIfFailed() throws IOException {
-      synchronized (lock) {
-        if (failure != null) {
-          throw new IOException("writing to " + table + " failed", failure);
-        }
+      Throwable t = failure;
+      if (t != null) {
+        throw new IOException("writing to " + table + " failed", t);
       }
     }
 
