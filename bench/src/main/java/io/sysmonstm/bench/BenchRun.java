@@ -27,6 +27,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -886,15 +887,13 @@ final class BenchRun {
 
   /** The phases of the longest checkpoint in {@code durations}, from its details. */
   private static BenchReport.Slowest longest(
-      FlinkRest rest, String jobId, java.util.Map<Long, Long> durations) {
+      FlinkRest rest, String jobId, Map<Long, Long> durations) {
     if (durations.isEmpty()) {
       return null;
     }
-    long id =
-        java.util.Collections.max(durations.entrySet(), java.util.Map.Entry.comparingByValue())
-            .getKey();
+    long id = Collections.max(durations.entrySet(), Map.Entry.comparingByValue()).getKey();
     try {
-      java.util.Map<String, String> names = new java.util.HashMap<>();
+      Map<String, String> names = new HashMap<>();
       for (FlinkRest.Vertex v : rest.vertices(jobId)) {
         names.put(v.id(), v.name());
       }
