@@ -261,7 +261,8 @@ public final class AnalyticsJob {
         snapshots
             .transform(
                 "rollup-1m-batches",
-                TypeInformation.of(MinuteBatch.class),
+                // a batch is never changed once built: the chained window shares it
+                SharedInstanceTypeInfo.of(MinuteBatch.class),
                 new MinuteBatches(MINUTE, allowedLateness, MAX_BATCHED_SNAPSHOTS, LATE))
             .uid("rollup-1m-batches");
     SingleOutputStreamOperator<HostRollup> minutes =
@@ -275,7 +276,7 @@ public final class AnalyticsJob {
                 new StampBucket(),
                 TypeInformation.of(HostWindow.class),
                 TypeInformation.of(HostWindow.class),
-                new SharedInstanceTypeInfo<>(TypeInformation.of(HostRollup.class)))
+                SharedInstanceTypeInfo.of(HostRollup.class))
             .name("rollup-1m")
             .uid("rollup-1m");
 

@@ -11,12 +11,15 @@ import io.sysmonstm.analytics.dedup.SeenBatches;
 import io.sysmonstm.analytics.raw.SampleRow;
 import io.sysmonstm.analytics.raw.SnapshotRow;
 import io.sysmonstm.analytics.raw.SnapshotRows;
+import io.sysmonstm.analytics.raw.SnapshotSamples;
 import io.sysmonstm.analytics.rollup.HostRollup;
 import io.sysmonstm.analytics.rollup.HostRow;
+import io.sysmonstm.analytics.rollup.HostRows;
 import io.sysmonstm.analytics.rollup.HostWindow;
 import io.sysmonstm.analytics.rollup.MinuteAggregate;
 import io.sysmonstm.analytics.rollup.MinuteBatch;
 import io.sysmonstm.analytics.rollup.RollupRow;
+import io.sysmonstm.analytics.rollup.RollupRows;
 import io.sysmonstm.analytics.rollup.SeriesStats;
 import io.sysmonstm.analytics.sketch.ValueSketch;
 import io.sysmonstm.analytics.sketch.ValueSketchSerializer;
@@ -26,8 +29,11 @@ import io.sysmonstm.analytics.snapshot.HostSnapshot;
 import io.sysmonstm.analytics.snapshot.HostSnapshotTypeInfo;
 import io.sysmonstm.analytics.snapshot.Sample;
 import io.sysmonstm.analytics.typeinfo.SharedInstanceTypeInfo;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.apache.flink.api.common.functions.util.ListCollector;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -167,6 +173,55 @@ class StateTypesTest {
     assertThat(copy.series()[0].sketch()).isEqualTo(minute.series()[0].sketch());
     assertThat(copy.series()[0].sketch().quantile(0.5))
         .isEqualTo(minute.series()[0].sketch().quantile(0.5));
+  }
+
+  /**
+   * The rows handed to the sinks are immutable: the functions that build them declare shared types,
+   * so a chained sink gets the row itself, serialized (if ever) as the plain type would be.
+   */
+  @Test
+  void rowFunctionsProduceSharedTypesWithThePlainBytes() throws Exception {
+    HostRollup minute = cpuMinute(10);
+    HostSnapshot s = snap("web-1", T0, sample(CPU, 0.3), sample(MEM, 0.5));
+    assertSharedAsPlain(new RollupRows().getProducedType(), RollupRow.class, rowsOf(minute).get(0));
+    assertSharedAsPlain(
+        new HostRows().getProducedType(), HostRow.class, new HostRows().map(minute));
+    assertSharedAsPlain(
+        new SnapshotRows().getProducedType(), SnapshotRow.class, SnapshotRows.of(s));
+    assertSharedAsPlain(
+        new SnapshotSamples().getProducedType(),
+        SampleRow.class,
+        new SampleRow("web-1", CPU, "{}", T0.toEpochMilli(), 0.3));
+    assertSharedAsPlain(SharedInstanceTypeInfo.of(MinuteBatch.class), MinuteBatch.class, null);
+  }
+
+  static List<RollupRow> rowsOf(HostRollup r) {
+    List<RollupRow> rows = new ArrayList<>();
+    new RollupRows().flatMap(r, new ListCollector<>(rows));
+    return rows;
+  }
+
+  /** {@code shared} copies nothing and writes the bytes and snapshot of {@code plain}. */
+  static <T> void assertSharedAsPlain(TypeInformation<T> shared, Class<T> plain, T value)
+      throws Exception {
+    assertThat(shared).isInstanceOf(SharedInstanceTypeInfo.class);
+    TypeSerializer<T> viaShared = serializerWithoutKryo(shared);
+    TypeSerializer<T> viaPlain = serializerWithoutKryo(plain);
+    assertThat(
+            viaShared
+                .snapshotConfiguration()
+                .resolveSchemaCompatibility(viaPlain.snapshotConfiguration())
+                .isCompatibleAsIs())
+        .isTrue();
+    if (value == null) {
+      return;
+    }
+    assertThat(viaShared.copy(value)).isSameAs(value);
+    DataOutputSerializer a = new DataOutputSerializer(256);
+    viaShared.serialize(value, a);
+    DataOutputSerializer b = new DataOutputSerializer(256);
+    viaPlain.serialize(value, b);
+    assertThat(a.getCopyOfBuffer()).isEqualTo(b.getCopyOfBuffer());
   }
 
   /**

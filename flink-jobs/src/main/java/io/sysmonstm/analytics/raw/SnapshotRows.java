@@ -2,12 +2,15 @@ package io.sysmonstm.analytics.raw;
 
 import io.sysmonstm.analytics.snapshot.HostSnapshot;
 import io.sysmonstm.analytics.snapshot.Sample;
+import io.sysmonstm.analytics.typeinfo.SharedInstanceTypeInfo;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.java.typeutils.ResultTypeQueryable;
 import org.apache.flink.metrics.Counter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * repeatedSeriesSamples} and logged at most once a minute. Two snapshots of one host with the same
  * time become two writes of one row, which PostgreSQL merges ({@code samples_raw_merge}).
  */
-public final class SnapshotRows extends RichMapFunction<HostSnapshot, SnapshotRow> {
+public final class SnapshotRows extends RichMapFunction<HostSnapshot, SnapshotRow>
+    implements ResultTypeQueryable<SnapshotRow> {
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(SnapshotRows.class);
   private static final long WARN_EVERY_MS = 60_000;
@@ -125,5 +129,14 @@ public final class SnapshotRows extends RichMapFunction<HostSnapshot, SnapshotRo
       i++;
     }
     return new SnapshotRow(s.hostId(), s.timestampMs(), metrics, attrs, values);
+  }
+
+  /**
+   * Rows are immutable and go straight into their sink: the chained sink gets this instance, not a
+   * deep copy (see {@link SharedInstanceTypeInfo}).
+   */
+  @Override
+  public TypeInformation<SnapshotRow> getProducedType() {
+    return SharedInstanceTypeInfo.of(SnapshotRow.class);
   }
 }

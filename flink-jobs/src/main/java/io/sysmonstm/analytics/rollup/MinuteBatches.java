@@ -1,6 +1,7 @@
 package io.sysmonstm.analytics.rollup;
 
 import io.sysmonstm.analytics.snapshot.HostSnapshot;
+import io.sysmonstm.analytics.typeinfo.SharedInstanceTypeInfo;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -93,7 +94,10 @@ public final class MinuteBatches extends AbstractStreamOperator<MinuteBatch>
     pending =
         context
             .getOperatorStateStore()
-            .getUnionListState(new ListStateDescriptor<>("open-batches", MinuteBatch.class));
+            // built batches own their arrays: the checkpoint's synchronous part need not copy them
+            .getUnionListState(
+                new ListStateDescriptor<>(
+                    "open-batches", SharedInstanceTypeInfo.of(MinuteBatch.class)));
     if (context.isRestored()) {
       TaskInfo task = getRuntimeContext().getTaskInfo();
       for (MinuteBatch b : pending.get()) {

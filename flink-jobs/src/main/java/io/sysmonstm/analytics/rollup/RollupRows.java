@@ -1,10 +1,14 @@
 package io.sysmonstm.analytics.rollup;
 
+import io.sysmonstm.analytics.typeinfo.SharedInstanceTypeInfo;
 import org.apache.flink.api.common.functions.FlatMapFunction;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.java.typeutils.ResultTypeQueryable;
 import org.apache.flink.util.Collector;
 
 /** Flattens a host's bucket into one row per series, right before a rollup sink. */
-public final class RollupRows implements FlatMapFunction<HostRollup, RollupRow> {
+public final class RollupRows
+    implements FlatMapFunction<HostRollup, RollupRow>, ResultTypeQueryable<RollupRow> {
   private static final long serialVersionUID = 1L;
 
   @Override
@@ -12,5 +16,14 @@ public final class RollupRows implements FlatMapFunction<HostRollup, RollupRow> 
     for (SeriesRollup s : r.series()) {
       out.collect(RollupRow.of(r.hostId(), r.bucketStartMs(), s));
     }
+  }
+
+  /**
+   * Rows are immutable and go straight into their sink: the chained sink gets this instance, not a
+   * deep copy (see {@link SharedInstanceTypeInfo}).
+   */
+  @Override
+  public TypeInformation<RollupRow> getProducedType() {
+    return SharedInstanceTypeInfo.of(RollupRow.class);
   }
 }

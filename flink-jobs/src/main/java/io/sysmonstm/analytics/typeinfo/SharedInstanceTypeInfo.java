@@ -29,6 +29,11 @@ public final class SharedInstanceTypeInfo<T> extends TypeInformation<T> {
     this.delegate = Objects.requireNonNull(delegate, "delegate");
   }
 
+  /** {@code type}'s own type information (its POJO or record serializer), shared. */
+  public static <T> SharedInstanceTypeInfo<T> of(Class<T> type) {
+    return new SharedInstanceTypeInfo<>(TypeInformation.of(type));
+  }
+
   @Override
   public boolean isBasicType() {
     return delegate.isBasicType();

@@ -18,9 +18,14 @@ import net.jqwik.api.Property;
 import net.jqwik.api.constraints.DoubleRange;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
@@ -138,6 +143,46 @@ class MinuteBatchesTest {
       assertThat(drain(h))
           .as("restored batches continue, in arrival order")
           .containsExactly("batch a [1000, 2000]", "batch a [61000]", "wm " + 2 * MINUTE);
+    }
+  }
+
+  /**
+   * Open batches are kept with a serializer that shares instances (same bytes and serializer
+   * snapshot as the POJO serializer): a checkpoint written with the POJO serializer, as the job
+   * wrote them before, restores.
+   */
+  @Test
+  void openBatchesCheckpointedWithThePojoSerializerRestore() throws Exception {
+    OperatorSubtaskState before;
+    try (var h = new OneInputStreamOperatorTestHarness<>(new KeepsPojoBatches())) {
+      h.open();
+      h.processElement(MinuteBatch.of(at("a", 1_000, 0.1)), 1_000);
+      before = h.snapshot(1, 1);
+    }
+    try (var h = harness(1000, before, 128, 1, 0)) {
+      send(h, at("a", 2_000, 0.3));
+      h.processWatermark(M0 + MINUTE);
+      assertThat(drain(h)).containsExactly("batch a [1000, 2000]", "wm " + MINUTE);
+    }
+  }
+
+  /** Keeps its input in union state "open-batches" of the plain POJO type. */
+  static final class KeepsPojoBatches extends AbstractStreamOperator<MinuteBatch>
+      implements OneInputStreamOperator<MinuteBatch, MinuteBatch> {
+    private transient ListState<MinuteBatch> kept;
+
+    @Override
+    public void initializeState(StateInitializationContext context) throws Exception {
+      super.initializeState(context);
+      kept =
+          context
+              .getOperatorStateStore()
+              .getUnionListState(new ListStateDescriptor<>("open-batches", MinuteBatch.class));
+    }
+
+    @Override
+    public void processElement(StreamRecord<MinuteBatch> element) throws Exception {
+      kept.add(element.getValue());
     }
   }
 
