@@ -78,6 +78,7 @@ public class SeriesStats {
   }
 
   SeriesRollup toRollup() {
+    double[] q = sketch.quantiles(0.50, 0.95, 0.99);
     return new SeriesRollup(
         metric,
         attrs,
@@ -87,14 +88,14 @@ public class SeriesStats {
         max,
         last,
         lastTs,
-        quantile(0.50),
-        quantile(0.95),
-        quantile(0.99),
+        clamped(q[0]),
+        clamped(q[1]),
+        clamped(q[2]),
         sketch.copy());
   }
 
-  /** The sketch's quantile, clamped to the exact [min, max] (only ever closer to the truth). */
-  private double quantile(double q) {
-    return Math.min(max, Math.max(min, sketch.quantile(q)));
+  /** A sketch quantile clamped to the exact [min, max] (only ever closer to the truth). */
+  private double clamped(double quantile) {
+    return Math.min(max, Math.max(min, quantile));
   }
 }

@@ -93,6 +93,16 @@ public final class ValueSketch {
     return sketch.getValueAtQuantile(q);
   }
 
+  /**
+   * The values at several quantiles, as {@link #quantile} gives each, counting the sketch once
+   * instead of once per quantile.
+   *
+   * @throws java.util.NoSuchElementException when the sketch is empty
+   */
+  public double[] quantiles(double... qs) {
+    return sketch.getValuesAtQuantiles(qs);
+  }
+
   /** An independent copy. */
   public ValueSketch copy() {
     return new ValueSketch(sketch.copy());

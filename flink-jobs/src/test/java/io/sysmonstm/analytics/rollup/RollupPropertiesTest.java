@@ -272,8 +272,13 @@ class RollupPropertiesTest {
     parts.forEach(merged::merge);
 
     assertThat(merged.encode()).isEqualTo(whole.encode());
-    for (double q : new double[] {0.50, 0.95, 0.99}) {
-      ExpectedRollups.assertQuantile("q" + q, whole.quantile(q), exact.exactQuantile(q));
+    double[] qs = {0.50, 0.95, 0.99};
+    // the rollups ask for all three at once: the same values as one at a time
+    double[] together = whole.quantiles(qs);
+    for (int i = 0; i < qs.length; i++) {
+      assertThat(together[i]).isEqualTo(whole.quantile(qs[i]));
+      ExpectedRollups.assertQuantile(
+          "q" + qs[i], whole.quantile(qs[i]), exact.exactQuantile(qs[i]));
     }
   }
 
