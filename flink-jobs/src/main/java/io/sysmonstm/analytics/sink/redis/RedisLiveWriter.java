@@ -3,7 +3,9 @@ package io.sysmonstm.analytics.sink.redis;
 import io.sysmonstm.analytics.snapshot.HostSnapshot;
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.common.operators.ProcessingTimeService;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.metrics.Counter;
@@ -21,17 +23,30 @@ import redis.clients.jedis.params.ZAddParams;
  * buffered, {@code flushIntervalMs} after the first buffered one, and on every checkpoint. A Redis
  * failure drops that batch (counted, one warning a minute): live values are refreshed by the next
  * snapshot, and the rollups must not stop because the hot tier is away.
+ *
+ * <p>Per snapshot it sends the host hash (HSET), the recent-values entry (XADD) and the live
+ * message (PUBLISH). The hosts index gets one ZADD per round trip for all its hosts, and the expiry
+ * of a host's two keys is renewed once per {@link #refreshMs} instead of on every snapshot: renewed
+ * to {@code ttl + refresh}, a key outlives its host's last write by at least {@code ttl} and at
+ * most {@code ttl + refresh}. That halves the commands per snapshot.
  */
 final class RedisLiveWriter implements SinkWriter<HostSnapshot> {
   private static final Logger LOG = LoggerFactory.getLogger(RedisLiveWriter.class);
   private static final long WARN_EVERY_MS = 60_000;
 
   private final JedisPooled jedis;
-  private final long ttlSeconds;
+  private final long ttlMs;
+  private final long refreshMs;
+  private final String expirySeconds;
   private final long flushIntervalMs;
   private final int maxBatch;
   private final ProcessingTimeService time;
   private final List<HostSnapshot> buffer = new ArrayList<>();
+
+  /** Per host: when (processing time) its keys' expiry was last renewed by a write that went. */
+  private final Map<String, Long> renewedAt = new HashMap<>();
+
+  private long lastPruneMs;
   private final Counter written;
   private final Counter failed;
   private boolean timerArmed;
@@ -45,12 +60,19 @@ final class RedisLiveWriter implements SinkWriter<HostSnapshot> {
       ProcessingTimeService time,
       SinkWriterMetricGroup metrics) {
     this.jedis = new JedisPooled(redisUrl);
-    this.ttlSeconds = ttlSeconds;
+    this.ttlMs = ttlSeconds * 1000;
+    this.refreshMs = refreshMs(ttlSeconds);
+    this.expirySeconds = Long.toString(ttlSeconds + refreshMs / 1000);
     this.flushIntervalMs = flushIntervalMs;
     this.maxBatch = maxBatch;
     this.time = time;
     this.written = metrics.getNumRecordsSendCounter();
     this.failed = metrics.counter("redisWriteFailures");
+  }
+
+  /** How often a host's key expiry is renewed: a tenth of the TTL, between 1 s and 60 s. */
+  static long refreshMs(long ttlSeconds) {
+    return Math.max(1, Math.min(60, ttlSeconds / 10)) * 1000;
   }
 
   @Override
@@ -78,7 +100,9 @@ final class RedisLiveWriter implements SinkWriter<HostSnapshot> {
     if (buffer.isEmpty()) {
       return;
     }
-    ZAddParams forwardOnly = ZAddParams.zAddParams().gt();
+    long now = time.getCurrentProcessingTime();
+    Map<String, Double> lastSeen = new HashMap<>();
+    List<String> renewed = new ArrayList<>();
     try (AbstractPipeline p = jedis.pipelined()) {
       for (HostSnapshot s : buffer) {
         LiveValues live = LiveValues.of(s);
@@ -87,8 +111,7 @@ final class RedisLiveWriter implements SinkWriter<HostSnapshot> {
         String[] hset = live.hashArgs(1);
         hset[0] = key;
         p.sendCommand(Protocol.Command.HSET, hset);
-        p.expire(key, ttlSeconds);
-        p.zadd(LiveValues.HOSTS, s.timestampMs(), s.hostId(), forwardOnly);
+        lastSeen.merge(s.hostId(), (double) s.timestampMs(), Math::max);
         // only newer snapshots reach this sink, so entry ids grow; a replayed older one is
         // refused by Redis (ID too small) without affecting the rest of the pipeline
         String recent = LiveValues.recentKey(s.hostId());
@@ -99,16 +122,27 @@ final class RedisLiveWriter implements SinkWriter<HostSnapshot> {
         xadd[3] = Long.toString(s.timestampMs() - LiveValues.RECENT_WINDOW_MS);
         xadd[4] = s.timestampMs() + "-0";
         p.sendCommand(Protocol.Command.XADD, xadd);
-        p.expire(recent, ttlSeconds);
+        if (needsRenewal(s.hostId(), now)) {
+          // after the HSET and XADD that may have created the keys
+          p.sendCommand(Protocol.Command.EXPIRE, key, expirySeconds);
+          p.sendCommand(Protocol.Command.EXPIRE, recent, expirySeconds);
+          renewed.add(s.hostId());
+        }
         p.publish(LiveValues.CHANNEL, live.message());
       }
+      p.zadd(LiveValues.HOSTS, lastSeen, ZAddParams.zAddParams().gt());
       p.sync();
+      for (String host : renewed) {
+        renewedAt.put(host, now);
+      }
       written.inc(buffer.size());
     } catch (JedisException e) {
       failed.inc(buffer.size());
-      long now = System.currentTimeMillis();
-      if (now - lastWarnMs >= WARN_EVERY_MS) {
-        lastWarnMs = now;
+      // whether the renewals reached Redis is unknown: renew on the next write of each host
+      renewedAt.clear();
+      long wall = System.currentTimeMillis();
+      if (wall - lastWarnMs >= WARN_EVERY_MS) {
+        lastWarnMs = wall;
         LOG.warn(
             "Redis write of {} live snapshot(s) failed ({}); dropping them, the next snapshots"
                 + " refresh the live values",
@@ -118,6 +152,21 @@ final class RedisLiveWriter implements SinkWriter<HostSnapshot> {
     } finally {
       buffer.clear();
     }
+    pruneSilentHosts(now);
+  }
+
+  private boolean needsRenewal(String hostId, long now) {
+    Long at = renewedAt.get(hostId);
+    return at == null || now - at >= refreshMs;
+  }
+
+  /** Forgets hosts whose keys have expired (silent for longer than the TTL plus a refresh). */
+  private void pruneSilentHosts(long now) {
+    if (now - lastPruneMs < ttlMs) {
+      return;
+    }
+    lastPruneMs = now;
+    renewedAt.values().removeIf(at -> now - at > ttlMs + refreshMs);
   }
 
   @Override
