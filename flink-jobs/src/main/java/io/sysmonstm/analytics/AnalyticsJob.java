@@ -21,6 +21,7 @@ import io.sysmonstm.analytics.rollup.HourFromMinutes;
 import io.sysmonstm.analytics.rollup.MinuteAggregate;
 import io.sysmonstm.analytics.rollup.MinuteBatch;
 import io.sysmonstm.analytics.rollup.MinuteBatches;
+import io.sysmonstm.analytics.rollup.MinuteCloseTrigger;
 import io.sysmonstm.analytics.rollup.RollupRow;
 import io.sysmonstm.analytics.rollup.RollupRows;
 import io.sysmonstm.analytics.rollup.StampBucket;
@@ -268,6 +269,7 @@ public final class AnalyticsJob {
     SingleOutputStreamOperator<HostRollup> minutes =
         DataStreamUtils.reinterpretAsKeyedStream(batches, new BatchHost(), Types.STRING)
             .window(TumblingEventTimeWindows.of(MINUTE))
+            .trigger(new MinuteCloseTrigger())
             .allowedLateness(allowedLateness)
             // a host's minute goes to three consumers, two of them chained: they share it
             // instead of each getting a deep copy (HostRollup is immutable)

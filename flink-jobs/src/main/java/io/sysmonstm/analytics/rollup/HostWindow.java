@@ -28,6 +28,9 @@ public class HostWindow {
    * on its own, with one lookup per series and batch instead of per sample.
    */
   void add(MinuteBatch b) {
+    if (b.size() == 0) {
+      return; // an empty closing batch (MinuteBatches) adds nothing; a window of only that is empty
+    }
     if (hostId == null) {
       hostId = b.hostId;
     }

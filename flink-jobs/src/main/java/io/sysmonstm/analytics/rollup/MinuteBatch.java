@@ -47,6 +47,11 @@ public class MinuteBatch {
   /** For Flink's POJO serializer. */
   public MinuteBatch() {}
 
+  /** A batch of no snapshot: closes a host's window whose snapshots all went before. */
+  public static MinuteBatch empty(String hostId) {
+    return new Builder(hostId).build();
+  }
+
   /** A batch of one snapshot. */
   public static MinuteBatch of(HostSnapshot s) {
     return new Builder(s.hostId()).add(s).build();
@@ -198,6 +203,11 @@ public class MinuteBatch {
       attrs[keyCount] = attr;
       index.put(key, keyCount);
       return keyCount++;
+    }
+
+    /** The host. */
+    public String hostId() {
+      return hostId;
     }
 
     /** Snapshots added so far. */

@@ -3,13 +3,16 @@ package io.sysmonstm.analytics.rollup;
 import io.sysmonstm.analytics.snapshot.HostSnapshot;
 import io.sysmonstm.analytics.typeinfo.SharedInstanceTypeInfo;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 import org.apache.flink.api.common.TaskInfo;
 import org.apache.flink.api.common.state.ListState;
@@ -35,8 +38,12 @@ import org.apache.flink.util.OutputTag;
  * <p>Batches go to the window:
  *
  * <ul>
- *   <li>before a watermark is passed on, every batch of a window that the watermark closes, so the
- *       window fires with everything, exactly when it did without this operator;
+ *   <li>before a watermark is passed on, every batch of a window that the watermark closes, as a
+ *       closing batch (record timestamp = the window's max timestamp), so the window fires with
+ *       everything, as it did without this operator ({@link MinuteCloseTrigger}). A host whose
+ *       batches all went before gets an empty closing batch. They go {@code closeStep} hosts per
+ *       mailbox action, each after a pause as long as the step before it (the input, and a
+ *       checkpoint barrier in it, keeps moving), and the watermark after the last of them;
  *   <li>batches of windows already closed (snapshots late, but inside the allowed lateness) at the
  *       next watermark or {@link #LATE_FLUSH_MS} after they were started, whichever comes first:
  *       the window fires again with them;
@@ -61,11 +68,25 @@ public final class MinuteBatches extends AbstractStreamOperator<MinuteBatch>
   private final long windowMs;
   private final long allowedLatenessMs;
   private final int maxBuffered;
+  private final int closeStep;
   private final OutputTag<HostSnapshot> late;
 
   /** Open batches by window start, then host. */
   private transient NavigableMap<Long, Map<String, MinuteBatch.Builder>> open;
 
+  /**
+   * Hosts whose batch of a still open window went out before the window closed (the buffer was
+   * full), by window start: they get an empty closing batch when the window closes.
+   */
+  private transient NavigableMap<Long, Set<String>> sentEarly;
+
+  /** Closing batches of closed windows not handed over yet, in order. */
+  private transient ArrayDeque<Closing> closing;
+
+  /** The newest watermark, held back while closing batches wait. */
+  private transient Watermark held;
+
+  private transient boolean stepArmed;
   private transient int buffered;
   private transient long watermark;
   private transient boolean lateFlushArmed;
@@ -74,10 +95,29 @@ public final class MinuteBatches extends AbstractStreamOperator<MinuteBatch>
   /** Longest time a batch of a closed window (late snapshots) waits for a watermark. */
   static final long LATE_FLUSH_MS = 1_000;
 
+  /** Hosts whose closing batch the job hands over per mailbox action. */
+  public static final int DEFAULT_CLOSE_STEP = 250;
+
+  /** A host's last batch of a closed window; no builder for a host whose batches went early. */
+  private record Closing(long windowStart, String hostId, MinuteBatch.Builder builder) {}
+
   public MinuteBatches(
       Duration window, Duration allowedLateness, int maxBuffered, OutputTag<HostSnapshot> late) {
+    this(window, allowedLateness, maxBuffered, DEFAULT_CLOSE_STEP, late);
+  }
+
+  public MinuteBatches(
+      Duration window,
+      Duration allowedLateness,
+      int maxBuffered,
+      int closeStep,
+      OutputTag<HostSnapshot> late) {
     this.windowMs = window.toMillis();
     this.allowedLatenessMs = allowedLateness.toMillis();
+    if (closeStep < 1) {
+      throw new IllegalArgumentException("closeStep must be positive, got " + closeStep);
+    }
+    this.closeStep = closeStep;
     if (maxBuffered < 1) {
       throw new IllegalArgumentException("maxBuffered must be positive, got " + maxBuffered);
     }
@@ -89,6 +129,10 @@ public final class MinuteBatches extends AbstractStreamOperator<MinuteBatch>
   public void initializeState(StateInitializationContext context) throws Exception {
     super.initializeState(context);
     open = new TreeMap<>();
+    sentEarly = new TreeMap<>();
+    closing = new ArrayDeque<>();
+    held = null;
+    stepArmed = false;
     buffered = 0;
     watermark = Long.MIN_VALUE;
     pending =
@@ -118,6 +162,11 @@ public final class MinuteBatches extends AbstractStreamOperator<MinuteBatch>
   public void snapshotState(StateSnapshotContext context) throws Exception {
     super.snapshotState(context);
     List<MinuteBatch> batches = new ArrayList<>();
+    for (Closing c : closing) {
+      if (c.builder() != null) {
+        batches.add(c.builder().build());
+      }
+    }
     for (Map<String, MinuteBatch.Builder> window : open.values()) {
       for (MinuteBatch.Builder b : window.values()) {
         batches.add(b.build());
@@ -136,7 +185,7 @@ public final class MinuteBatches extends AbstractStreamOperator<MinuteBatch>
   }
 
   @Override
-  public void processElement(StreamRecord<HostSnapshot> record) {
+  public void processElement(StreamRecord<HostSnapshot> record) throws Exception {
     HostSnapshot s = record.getValue();
     long ts = record.hasTimestamp() ? record.getTimestamp() : s.timestampMs();
     long start = windowStart(ts);
@@ -164,27 +213,102 @@ public final class MinuteBatches extends AbstractStreamOperator<MinuteBatch>
 
   @Override
   public void processWatermark(Watermark mark) throws Exception {
-    // windows whose max timestamp the watermark reaches fire now: hand them their batches first
+    // windows whose max timestamp the watermark reaches close: their batches go first, a step
+    // at a time, and the watermark after the last of them
     watermark = mark.getTimestamp();
-    emitClosed();
-    super.processWatermark(mark);
+    held = mark;
+    closeWindows();
+    step();
   }
 
-  /** Emits the batches of every window the current watermark has closed. */
-  private void emitClosed() {
+  private void emitClosed() throws Exception {
+    closeWindows();
+    step();
+  }
+
+  /** Queues the closing batches of every window the current watermark has closed. */
+  private void closeWindows() {
     lateFlushArmed = false;
     long lastClosedStart =
         watermark < Long.MIN_VALUE + windowMs ? Long.MIN_VALUE : watermark - windowMs + 1;
-    Iterator<Map<String, MinuteBatch.Builder>> closed =
-        open.headMap(lastClosedStart, true).values().iterator();
+    Iterator<Map.Entry<Long, Map<String, MinuteBatch.Builder>>> closed =
+        open.headMap(lastClosedStart, true).entrySet().iterator();
     while (closed.hasNext()) {
-      emit(closed.next());
+      Map.Entry<Long, Map<String, MinuteBatch.Builder>> window = closed.next();
+      Set<String> early = sentEarly.remove(window.getKey());
+      for (MinuteBatch.Builder b : window.getValue().values()) {
+        closing.add(new Closing(window.getKey(), b.hostId(), b));
+        if (early != null) {
+          early.remove(b.hostId());
+        }
+      }
+      if (early != null) {
+        for (String host : early) {
+          closing.add(new Closing(window.getKey(), host, null));
+        }
+      }
       closed.remove();
+    }
+    // windows closed without a batch left open: their hosts sent everything early
+    Iterator<Map.Entry<Long, Set<String>>> rest =
+        sentEarly.headMap(lastClosedStart, true).entrySet().iterator();
+    while (rest.hasNext()) {
+      Map.Entry<Long, Set<String>> window = rest.next();
+      for (String host : window.getValue()) {
+        closing.add(new Closing(window.getKey(), host, null));
+      }
+      rest.remove();
+    }
+  }
+
+  /**
+   * Hands over up to {@code closeStep} closing batches; passes the held watermark on once none is
+   * left, else continues in a later mailbox action (a checkpoint barrier may come in between).
+   */
+  private void step() throws Exception {
+    long started = System.nanoTime();
+    for (int i = 0; i < closeStep && !closing.isEmpty(); i++) {
+      emitClosing(closing.poll());
+    }
+    if (closing.isEmpty()) {
+      forwardHeld();
+    } else if (!stepArmed) {
+      stepArmed = true;
+      ProcessingTimeService time = getProcessingTimeService();
+      // a timer is a mailbox action of its own, due as long after this step as the step took:
+      // the input (records and the checkpoint barrier behind them) gets at least half the time
+      long tookMs = Math.max(1, (System.nanoTime() - started) / 1_000_000);
+      time.registerTimer(
+          time.getCurrentProcessingTime() + tookMs,
+          t -> {
+            stepArmed = false;
+            step();
+          });
+    }
+  }
+
+  private void emitClosing(Closing c) {
+    MinuteBatch batch;
+    if (c.builder() == null) {
+      batch = MinuteBatch.empty(c.hostId());
+    } else {
+      buffered -= c.builder().size();
+      batch = c.builder().build();
+    }
+    // the window's max timestamp marks the batch as closing (MinuteCloseTrigger)
+    output.collect(new StreamRecord<>(batch, c.windowStart() + windowMs - 1));
+  }
+
+  private void forwardHeld() throws Exception {
+    if (held != null) {
+      Watermark mark = held;
+      held = null;
+      super.processWatermark(mark);
     }
   }
 
   @Override
-  public void endInput() {
+  public void endInput() throws Exception {
     emitAll();
   }
 
@@ -194,18 +318,26 @@ public final class MinuteBatches extends AbstractStreamOperator<MinuteBatch>
     super.finish();
   }
 
-  private void emitAll() {
-    for (Map<String, MinuteBatch.Builder> batches : open.values()) {
-      emit(batches);
+  /** Everything now: the closing batches, the held watermark, then every open batch. */
+  private void emitAll() throws Exception {
+    while (!closing.isEmpty()) {
+      emitClosing(closing.poll());
+    }
+    forwardHeld();
+    for (Map.Entry<Long, Map<String, MinuteBatch.Builder>> window : open.entrySet()) {
+      long start = window.getKey();
+      boolean stillOpen = start + windowMs - 1 > watermark;
+      for (MinuteBatch.Builder b : window.getValue().values()) {
+        buffered -= b.size();
+        // before the window's max timestamp, which marks closing batches
+        long ts = Math.min(b.maxTimestamp(), start + windowMs - 2);
+        output.collect(new StreamRecord<>(b.build(), ts));
+        if (stillOpen) {
+          sentEarly.computeIfAbsent(start, k -> new HashSet<>()).add(b.hostId());
+        }
+      }
     }
     open.clear();
     buffered = 0;
-  }
-
-  private void emit(Map<String, MinuteBatch.Builder> batches) {
-    for (MinuteBatch.Builder b : batches.values()) {
-      buffered -= b.size();
-      output.collect(new StreamRecord<>(b.build(), b.maxTimestamp()));
-    }
   }
 }

@@ -27,6 +27,7 @@ import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
@@ -89,8 +90,19 @@ class MinuteBatchesTest {
         for (long t : b.timestamps) {
           ts.add(t - M0);
         }
-        assertThat(r.getTimestamp()).as("record timestamp").isEqualTo(b.maxTimestamp());
-        out.add("batch " + b.hostId + " " + ts);
+        long anyTs = b.size() > 0 ? b.maxTimestamp() : r.getTimestamp();
+        TimeWindow window =
+            new TimeWindow(
+                TimeWindow.getWindowStartWithOffset(anyTs, 0, MINUTE),
+                TimeWindow.getWindowStartWithOffset(anyTs, 0, MINUTE) + MINUTE);
+        if (MinuteCloseTrigger.closes(r.getTimestamp(), window)) {
+          out.add("close " + b.hostId + " " + ts);
+        } else {
+          assertThat(r.getTimestamp())
+              .as("record timestamp of a batch that does not close its window")
+              .isEqualTo(Math.min(b.maxTimestamp(), window.maxTimestamp() - 1));
+          out.add("batch " + b.hostId + " " + ts);
+        }
       }
     }
     h.getOutput().clear();
@@ -110,11 +122,11 @@ class MinuteBatchesTest {
       h.processWatermark(M0 + MINUTE - 1);
       assertThat(drain(h))
           .containsExactlyInAnyOrder(
-              "batch a [1000, 3000]", "batch b [2000]", "wm " + (MINUTE - 1));
+              "close a [1000, 3000]", "close b [2000]", "wm " + (MINUTE - 1));
       assertThat(drain(h)).isEmpty();
 
       h.processWatermark(M0 + 2 * MINUTE - 1);
-      assertThat(drain(h)).containsExactly("batch a [61000]", "wm " + (2 * MINUTE - 1));
+      assertThat(drain(h)).containsExactly("close a [61000]", "wm " + (2 * MINUTE - 1));
     }
   }
 
@@ -123,7 +135,7 @@ class MinuteBatchesTest {
     try (var h = harness(1000)) {
       send(h, at("a", 1_000, 0.1));
       h.processWatermark(M0 + 10 * MINUTE);
-      assertThat(drain(h)).containsExactly("batch a [1000]", "wm " + 10 * MINUTE);
+      assertThat(drain(h)).containsExactly("close a [1000]", "wm " + 10 * MINUTE);
     }
   }
 
@@ -142,7 +154,7 @@ class MinuteBatchesTest {
       h.processWatermark(M0 + 2 * MINUTE);
       assertThat(drain(h))
           .as("restored batches continue, in arrival order")
-          .containsExactly("batch a [1000, 2000]", "batch a [61000]", "wm " + 2 * MINUTE);
+          .containsExactly("close a [1000, 2000]", "close a [61000]", "wm " + 2 * MINUTE);
     }
   }
 
@@ -162,7 +174,7 @@ class MinuteBatchesTest {
     try (var h = harness(1000, before, 128, 1, 0)) {
       send(h, at("a", 2_000, 0.3));
       h.processWatermark(M0 + MINUTE);
-      assertThat(drain(h)).containsExactly("batch a [1000, 2000]", "wm " + MINUTE);
+      assertThat(drain(h)).containsExactly("close a [1000, 2000]", "wm " + MINUTE);
     }
   }
 
@@ -204,7 +216,7 @@ class MinuteBatchesTest {
       try (var h = harness(1000, part, 128, 3, subtask)) {
         h.processWatermark(M0 + MINUTE);
         for (String line : drain(h)) {
-          if (line.startsWith("batch")) {
+          if (line.startsWith("close")) {
             String host = line.split(" ")[1];
             assertThat(KeyGroupRangeAssignment.assignKeyToParallelOperator(host, 128, 3))
                 .as(host + " restored by its owner")
@@ -215,6 +227,72 @@ class MinuteBatchesTest {
       }
     }
     assertThat(all).containsExactlyInAnyOrderElementsOf(hosts);
+  }
+
+  /**
+   * A minute that closes for more hosts than a step goes a step per mailbox action (a processing
+   * time timer), the watermark after the last step; a checkpoint taken in between keeps the batches
+   * not yet sent.
+   */
+  @Test
+  void aMinuteClosesAStepOfHostsAtATimeAndTheWatermarkFollowsTheLast() throws Exception {
+    OperatorSubtaskState midClose;
+    try (var h =
+        new OneInputStreamOperatorTestHarness<>(
+            new MinuteBatches(Duration.ofMinutes(1), Duration.ofMinutes(5), 1000, 2, LATE))) {
+      h.setProcessingTime(0);
+      h.open();
+      for (String host : List.of("a", "b", "c", "d", "e")) {
+        send(h, at(host, 1_000, 0.1));
+      }
+      h.processWatermark(M0 + MINUTE - 1);
+      List<String> first = drain(h);
+      assertThat(first).hasSize(2).allMatch(line -> line.startsWith("close"));
+
+      midClose = h.snapshot(1, 1);
+      // the next step is due as long after a step as the step took: far less than a minute
+      h.setProcessingTime(60_000);
+      List<String> second = drain(h);
+      assertThat(second).hasSize(2).allMatch(line -> line.startsWith("close"));
+      h.setProcessingTime(120_000);
+      List<String> third = drain(h);
+      assertThat(third).hasSize(2).endsWith("wm " + (MINUTE - 1));
+
+      List<String> all = new ArrayList<>(first);
+      all.addAll(second);
+      all.addAll(third);
+      assertThat(all)
+          .containsExactlyInAnyOrder(
+              "close a [1000]",
+              "close b [1000]",
+              "close c [1000]",
+              "close d [1000]",
+              "close e [1000]",
+              "wm " + (MINUTE - 1));
+    }
+    try (var h = harness(1000, midClose, 128, 1, 0)) {
+      h.processWatermark(M0 + MINUTE - 1);
+      assertThat(drain(h))
+          .as("the three hosts not sent at the checkpoint")
+          .hasSize(4)
+          .endsWith("wm " + (MINUTE - 1));
+    }
+  }
+
+  /** A host whose batches all went early (buffer full) still closes its minute, empty. */
+  @Test
+  void aHostWhoseBatchesWentEarlyGetsAnEmptyClosingBatch() throws Exception {
+    try (var h = harness(2)) {
+      send(h, at("a", 1_000, 0.1));
+      send(h, at("b", 1_000, 0.2));
+      assertThat(drain(h)).containsExactlyInAnyOrder("batch a [1000]", "batch b [1000]");
+      send(h, at("a", 2_000, 0.3));
+      h.processWatermark(M0 + MINUTE - 1);
+      assertThat(drain(h))
+          .containsExactlyInAnyOrder("close a [2000]", "close b []", "wm " + (MINUTE - 1));
+      h.processWatermark(M0 + 2 * MINUTE - 1);
+      assertThat(drain(h)).as("closed once").containsExactly("wm " + (2 * MINUTE - 1));
+    }
   }
 
   @Test
@@ -251,7 +329,7 @@ class MinuteBatchesTest {
       send(h, at("a", 2_000, 0.2));
       assertThat(drain(h)).isEmpty();
       h.processWatermark(M0 + 3 * MINUTE + 1);
-      assertThat(drain(h)).containsExactly("batch a [1000, 2000]", "wm " + (3 * MINUTE + 1));
+      assertThat(drain(h)).containsExactly("close a [1000, 2000]", "wm " + (3 * MINUTE + 1));
       assertThat(h.getSideOutput(LATE)).isNull();
     }
   }
@@ -267,10 +345,10 @@ class MinuteBatchesTest {
       h.setProcessingTime(MinuteBatches.LATE_FLUSH_MS - 1);
       assertThat(drain(h)).isEmpty();
       h.setProcessingTime(MinuteBatches.LATE_FLUSH_MS);
-      assertThat(drain(h)).as("only the closed minute").containsExactly("batch a [1000]");
+      assertThat(drain(h)).as("only the closed minute").containsExactly("close a [1000]");
       send(h, at("a", 2_000, 0.2));
       h.setProcessingTime(2 * MinuteBatches.LATE_FLUSH_MS);
-      assertThat(drain(h)).as("armed again").containsExactly("batch a [2000]");
+      assertThat(drain(h)).as("armed again").containsExactly("close a [2000]");
     }
   }
 
@@ -283,7 +361,7 @@ class MinuteBatchesTest {
       h.processWatermark(M0 + 6 * MINUTE - 1);
       send(h, at("a", 2_000, 0.2));
       assertThat(drain(h))
-          .containsExactly("wm " + (6 * MINUTE - 2), "batch a [1000]", "wm " + (6 * MINUTE - 1));
+          .containsExactly("wm " + (6 * MINUTE - 2), "close a [1000]", "wm " + (6 * MINUTE - 1));
       assertThat(h.getSideOutput(LATE))
           .extracting(r -> r.getValue().timestampMs() - M0)
           .containsExactly(2_000L);
