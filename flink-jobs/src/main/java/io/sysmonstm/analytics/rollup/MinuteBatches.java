@@ -217,10 +217,10 @@ public final class MinuteBatches extends AbstractStreamOperator<MinuteBatch>
     // at a time, and the watermark after the last of them
     watermark = mark.getTimestamp();
     held = mark;
-    closeWindows();
-    step();
+    emitClosed();
   }
 
+  /** Starts handing over the batches of every window the current watermark has closed. */
   private void emitClosed() throws Exception {
     closeWindows();
     step();
