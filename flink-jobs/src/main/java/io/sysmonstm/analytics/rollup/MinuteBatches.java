@@ -179,6 +179,11 @@ public final class MinuteBatches extends AbstractStreamOperator<MinuteBatch>
     return TimeWindow.getWindowStartWithOffset(ts, 0, windowMs);
   }
 
+  /** The max timestamp of the window starting at {@code windowStart}. */
+  private long maxTimestamp(long windowStart) {
+    return windowStart + windowMs - 1;
+  }
+
   private MinuteBatch.Builder builder(long windowStart, String hostId) {
     return open.computeIfAbsent(windowStart, k -> new HashMap<>())
         .computeIfAbsent(hostId, MinuteBatch.Builder::new);
@@ -196,7 +201,7 @@ public final class MinuteBatches extends AbstractStreamOperator<MinuteBatch>
     builder(start, s.hostId()).add(s);
     if (++buffered >= maxBuffered) {
       emitAll();
-    } else if (start + windowMs - 1 <= watermark && !lateFlushArmed) {
+    } else if (maxTimestamp(start) <= watermark && !lateFlushArmed) {
       // a closed window fires again for late snapshots: do not wait long for the next watermark
       lateFlushArmed = true;
       ProcessingTimeService time = getProcessingTimeService();
@@ -206,9 +211,8 @@ public final class MinuteBatches extends AbstractStreamOperator<MinuteBatch>
 
   /** As the window operator computes it: the window's max timestamp plus the allowed lateness. */
   private long cleanupTime(long windowStart) {
-    long maxTimestamp = windowStart + windowMs - 1;
-    long cleanup = maxTimestamp + allowedLatenessMs;
-    return cleanup >= maxTimestamp ? cleanup : Long.MAX_VALUE;
+    long cleanup = maxTimestamp(windowStart) + allowedLatenessMs;
+    return cleanup >= maxTimestamp(windowStart) ? cleanup : Long.MAX_VALUE;
   }
 
   @Override
@@ -235,29 +239,24 @@ public final class MinuteBatches extends AbstractStreamOperator<MinuteBatch>
         open.headMap(lastClosedStart, true).entrySet().iterator();
     while (closed.hasNext()) {
       Map.Entry<Long, Map<String, MinuteBatch.Builder>> window = closed.next();
-      Set<String> early = sentEarly.remove(window.getKey());
+      Set<String> early = sentEarly.get(window.getKey());
       for (MinuteBatch.Builder b : window.getValue().values()) {
         closing.add(new Closing(window.getKey(), b.hostId(), b));
         if (early != null) {
-          early.remove(b.hostId());
-        }
-      }
-      if (early != null) {
-        for (String host : early) {
-          closing.add(new Closing(window.getKey(), host, null));
+          early.remove(b.hostId()); // it closes with its batch
         }
       }
       closed.remove();
     }
-    // windows closed without a batch left open: their hosts sent everything early
-    Iterator<Map.Entry<Long, Set<String>>> rest =
+    // hosts that sent everything early close with an empty batch
+    Iterator<Map.Entry<Long, Set<String>>> early =
         sentEarly.headMap(lastClosedStart, true).entrySet().iterator();
-    while (rest.hasNext()) {
-      Map.Entry<Long, Set<String>> window = rest.next();
+    while (early.hasNext()) {
+      Map.Entry<Long, Set<String>> window = early.next();
       for (String host : window.getValue()) {
         closing.add(new Closing(window.getKey(), host, null));
       }
-      rest.remove();
+      early.remove();
     }
   }
 
@@ -296,7 +295,7 @@ public final class MinuteBatches extends AbstractStreamOperator<MinuteBatch>
       batch = c.builder().build();
     }
     // the window's max timestamp marks the batch as closing (MinuteCloseTrigger)
-    output.collect(new StreamRecord<>(batch, c.windowStart() + windowMs - 1));
+    output.collect(new StreamRecord<>(batch, maxTimestamp(c.windowStart())));
   }
 
   private void forwardHeld() throws Exception {
@@ -326,11 +325,11 @@ public final class MinuteBatches extends AbstractStreamOperator<MinuteBatch>
     forwardHeld();
     for (Map.Entry<Long, Map<String, MinuteBatch.Builder>> window : open.entrySet()) {
       long start = window.getKey();
-      boolean stillOpen = start + windowMs - 1 > watermark;
+      boolean stillOpen = maxTimestamp(start) > watermark;
       for (MinuteBatch.Builder b : window.getValue().values()) {
         buffered -= b.size();
         // before the window's max timestamp, which marks closing batches
-        long ts = Math.min(b.maxTimestamp(), start + windowMs - 2);
+        long ts = Math.min(b.maxTimestamp(), maxTimestamp(start) - 1);
         output.collect(new StreamRecord<>(b.build(), ts));
         if (stillOpen) {
           sentEarly.computeIfAbsent(start, k -> new HashSet<>()).add(b.hostId());

@@ -91,10 +91,8 @@ class MinuteBatchesTest {
           ts.add(t - M0);
         }
         long anyTs = b.size() > 0 ? b.maxTimestamp() : r.getTimestamp();
-        TimeWindow window =
-            new TimeWindow(
-                TimeWindow.getWindowStartWithOffset(anyTs, 0, MINUTE),
-                TimeWindow.getWindowStartWithOffset(anyTs, 0, MINUTE) + MINUTE);
+        long start = TimeWindow.getWindowStartWithOffset(anyTs, 0, MINUTE);
+        TimeWindow window = new TimeWindow(start, start + MINUTE);
         if (MinuteCloseTrigger.closes(r.getTimestamp(), window)) {
           out.add("close " + b.hostId + " " + ts);
         } else {

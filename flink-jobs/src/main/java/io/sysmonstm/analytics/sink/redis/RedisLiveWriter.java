@@ -4,8 +4,10 @@ import io.sysmonstm.analytics.snapshot.HostSnapshot;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.flink.api.common.operators.ProcessingTimeService;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.metrics.Counter;
@@ -102,7 +104,7 @@ final class RedisLiveWriter implements SinkWriter<HostSnapshot> {
     }
     long now = time.getCurrentProcessingTime();
     Map<String, Double> lastSeen = new HashMap<>();
-    List<String> renewed = new ArrayList<>();
+    Set<String> renewed = new HashSet<>();
     try (AbstractPipeline p = jedis.pipelined()) {
       for (HostSnapshot s : buffer) {
         LiveValues live = LiveValues.of(s);
@@ -122,11 +124,10 @@ final class RedisLiveWriter implements SinkWriter<HostSnapshot> {
         xadd[3] = Long.toString(s.timestampMs() - LiveValues.RECENT_WINDOW_MS);
         xadd[4] = s.timestampMs() + "-0";
         p.sendCommand(Protocol.Command.XADD, xadd);
-        if (needsRenewal(s.hostId(), now)) {
+        if (needsRenewal(s.hostId(), now) && renewed.add(s.hostId())) {
           // after the HSET and XADD that may have created the keys
           p.sendCommand(Protocol.Command.EXPIRE, key, expirySeconds);
           p.sendCommand(Protocol.Command.EXPIRE, recent, expirySeconds);
-          renewed.add(s.hostId());
         }
         p.publish(LiveValues.CHANNEL, live.message());
       }
