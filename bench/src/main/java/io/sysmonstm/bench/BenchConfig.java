@@ -23,6 +23,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * @param interval time between two snapshots of a host
  * @param duration event time covered by the measured data, whole minutes (alert-latency: any
  *     duration long enough for one breach)
+ * @param warmupDrain event time of a separate fleet (same shape) that the job drains before the
+ *     measured run, in the same JVM, so that run finds the code compiled; zero: none (a cold JVM)
  * @param mode preload (drain a full topic), live (produce in real time) or alert-latency (live,
  *     event time = wall clock, breaches on a subset of hosts, alert events timed on Redis)
  * @param alerts whether the job evaluates alert rules (its built-in defaults; in alert-latency mode
@@ -53,6 +55,7 @@ public record BenchConfig(
     int series,
     Duration interval,
     Duration duration,
+    Duration warmupDrain,
     Mode mode,
     boolean alerts,
     Breaches breaches,
@@ -146,6 +149,7 @@ public record BenchConfig(
     }
     Objects.requireNonNull(interval, "interval");
     Objects.requireNonNull(mode, "mode");
+    Objects.requireNonNull(warmupDrain, "warmupDrain");
     Objects.requireNonNull(checkpointInterval, "checkpointInterval");
     Objects.requireNonNull(stateBackend, "stateBackend");
     Objects.requireNonNull(timeout, "timeout");
@@ -163,6 +167,12 @@ public record BenchConfig(
           "invalid setting --duration: must be a whole number of minutes (1m, 2m, …), got "
               + duration);
     }
+    if (warmupDrain.isNegative() || warmupDrain.toMillis() % 60_000 != 0) {
+      throw new ConfigException(
+          "warmup-drain",
+          "invalid setting --warmup-drain: must be 0 or a whole number of minutes (1m, 2m, …), got "
+              + Durations.format(warmupDrain));
+    }
     if (discard.contains(Sink.ROLLUP_1M)) {
       throw new ConfigException(
           "discard",
@@ -178,6 +188,7 @@ public record BenchConfig(
         s.integer("series", 20, 1, 1_000),
         s.duration("interval", Duration.ofSeconds(1), Duration.ofMillis(100)),
         s.duration("duration", Duration.ofMinutes(2), Duration.ofSeconds(10)),
+        s.duration("warmup-drain", Duration.ofMinutes(1), Duration.ZERO),
         mode(s.string("mode", "preload")),
         s.bool("alerts", true),
         new Breaches(
@@ -205,6 +216,45 @@ public record BenchConfig(
         s.port("ui-port", 0),
         s.duration("timeout", Duration.ofMinutes(30), Duration.ofSeconds(10)),
         s.optional("report").map(Path::of));
+  }
+
+  /**
+   * The warm-up run before this one: the same job, fleet shape and servers, draining {@link
+   * #warmupDrain} of event time preloaded into its own topic (its own random tag, so its rows are
+   * apart from the measured run's), reporting nowhere and warming up nothing itself. In
+   * alert-latency mode it runs the job's built-in rules.
+   */
+  public BenchConfig warmupRun() {
+    if (warmupDrain.isZero()) {
+      throw new IllegalStateException("no warm-up run: --warmup-drain is 0");
+    }
+    return new BenchConfig(
+        hosts,
+        series,
+        interval,
+        warmupDrain,
+        Duration.ZERO,
+        Mode.PRELOAD,
+        alerts,
+        breaches,
+        parallelism,
+        checkpointInterval,
+        stateBackend,
+        unalignedCheckpoints,
+        partitions,
+        kafkaBootstrap,
+        jdbcUrl,
+        jdbcUser,
+        jdbcPassword,
+        jdbcParams,
+        redisUrl,
+        seed,
+        Optional.empty(),
+        Optional.empty(),
+        discard,
+        uiPort,
+        timeout,
+        Optional.empty());
   }
 
   /** Event time of the first snapshot. */

@@ -28,6 +28,7 @@ class BenchConfigTest {
     assertThat(cfg.series()).isEqualTo(20);
     assertThat(cfg.interval()).isEqualTo(Duration.ofSeconds(1));
     assertThat(cfg.duration()).isEqualTo(Duration.ofMinutes(2));
+    assertThat(cfg.warmupDrain()).isEqualTo(Duration.ofMinutes(1));
     assertThat(cfg.mode()).isEqualTo(BenchConfig.Mode.PRELOAD);
     assertThat(cfg.parallelism()).isEqualTo(2);
     assertThat(cfg.checkpointInterval()).isEqualTo(Duration.ofSeconds(10));
@@ -65,6 +66,69 @@ class BenchConfigTest {
     assertThat(cfg.startInstant(Instant.now())).isEqualTo(Instant.parse("2025-11-23T06:00:00Z"));
     assertThat(cfg.kafkaBootstrap()).contains("localhost:9092");
     assertThat(cfg.tagOrRandom()).isEqualTo("abc");
+  }
+
+  @Test
+  void theWarmupRunDrainsItsOwnFleetOfTheSameShapeAndReportsNowhere() {
+    BenchConfig cfg =
+        parse(
+            "--hosts",
+            "1000",
+            "--series",
+            "8",
+            "--mode",
+            "live",
+            "--duration",
+            "3m",
+            "--warmup-drain",
+            "2m",
+            "--tag",
+            "abc",
+            "--start",
+            "2025-11-23T06:00:00Z",
+            "--report",
+            "/tmp/r.json",
+            "--alerts",
+            "false",
+            "--state-backend",
+            "hashmap");
+
+    BenchConfig w = cfg.warmupRun();
+
+    assertThat(w.mode()).isEqualTo(BenchConfig.Mode.PRELOAD);
+    assertThat(w.duration()).isEqualTo(Duration.ofMinutes(2));
+    assertThat(w.warmupDrain()).as("a warm-up warms up nothing itself").isZero();
+    assertThat(w.tag()).as("its own random tag: its rows apart from the run's").isEmpty();
+    assertThat(w.start()).isEmpty();
+    assertThat(w.report()).isEmpty();
+    assertThat(w.hosts()).isEqualTo(1000);
+    assertThat(w.series()).isEqualTo(8);
+    assertThat(w.alerts()).isFalse();
+    assertThat(w.stateBackend()).isEqualTo("hashmap");
+    assertThat(w.interval()).isEqualTo(cfg.interval());
+    assertThat(w.parallelism()).isEqualTo(cfg.parallelism());
+    assertThat(w.partitions()).isEqualTo(cfg.partitions());
+  }
+
+  @Test
+  void anAlertLatencyRunWarmsUpWithAPreloadDrainUnderTheBuiltInRules() {
+    BenchConfig w = parse("--mode", "alert-latency", "--hosts", "500").warmupRun();
+
+    assertThat(w.mode()).isEqualTo(BenchConfig.Mode.PRELOAD);
+    assertThat(w.alerts()).isTrue();
+    assertThat(w.duration()).isEqualTo(Duration.ofMinutes(1));
+  }
+
+  @Test
+  void warmupDrainIsZeroOrWholeMinutes() {
+    assertThat(parse("--warmup-drain", "0").warmupDrain()).isZero();
+    assertThatThrownBy(() -> parse("--warmup-drain", "0").warmupRun())
+        .isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> parse("--warmup-drain", "90s"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(
+            "invalid setting --warmup-drain: must be 0 or a whole number of minutes (1m, 2m, …),"
+                + " got 1m30s");
   }
 
   @Test

@@ -13,9 +13,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The benchmark's core, small: 20 hosts × 5 series × 3 minutes preloaded into an embedded Kafka,
- * the real job on a mini-cluster, rows counted in an embedded PostgreSQL. Checks that the report's
- * counts are exact and its measurements present; it sets no timing thresholds (the figures belong
- * to the benchmark runs in the README, not to a test).
+ * the real job on a mini-cluster, rows counted in an embedded PostgreSQL, after a warm-up run of 1
+ * minute of another fleet against the same servers. Checks that the report's counts are exact and
+ * its measurements present; it sets no timing thresholds (the figures belong to the benchmark runs
+ * in the README, not to a test).
  */
 class JobBenchmarkIT {
 
@@ -28,6 +29,7 @@ class JobBenchmarkIT {
                   "--hosts", "20",
                   "--series", "5",
                   "--duration", "3m",
+                  "--warmup-drain", "1m",
                   "--mode", "preload",
                   "--partitions", "2",
                   "--parallelism", "2",
@@ -72,9 +74,22 @@ class JobBenchmarkIT {
         .anySatisfy(n -> assertThat(n).contains("rollup-1m"));
     assertThat(report.lag()).as("no lag figures in preload mode").isNull();
 
+    long warmupSnapshots =
+        20 * BenchRun.ticks(Duration.ofMinutes(1), Duration.ofSeconds(5), Duration.ofSeconds(1));
+    assertThat(report.warmup()).as(report.toText()).isNotNull();
+    assertThat(report.warmup().countsExact()).isTrue();
+    assertThat(report.warmup().snapshots()).isEqualTo(warmupSnapshots);
+    assertThat(report.warmup().samplesPerSecond()).isPositive();
+    assertThat(report.warmup().tag())
+        .as("the warm-up fleet is apart from the measured one")
+        .isNotEqualTo(report.setup().tag());
+    assertThat(report.toText())
+        .contains("warm-up      first the same job drained 1m of a separate fleet");
+
     assertThat(report.toText()).contains("Consumed", "Checkpoints", "counts exact");
     JsonNode json = new ObjectMapper().readTree(report.toJson());
     assertThat(json.path("rows").path("rollup1m").asLong()).isEqualTo(300);
     assertThat(json.path("outcome").path("complete").asBoolean()).isTrue();
+    assertThat(json.path("warmup").path("snapshots").asLong()).isEqualTo(warmupSnapshots);
   }
 }

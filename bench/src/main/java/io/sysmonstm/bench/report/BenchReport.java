@@ -17,6 +17,7 @@ import java.util.Locale;
  * #toJson()} the same figures for tools. Counts are exact; rates and times are wall clock.
  *
  * @param setup what ran
+ * @param warmup the warm-up run before the measured one (null: none, a cold JVM)
  * @param production what the simulated fleet wrote to Kafka
  * @param consumption what the job read, and how fast
  * @param lag live mode only: how far the job trailed the fleet (null in preload)
@@ -31,6 +32,7 @@ import java.util.Locale;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record BenchReport(
     Setup setup,
+    Warmup warmup,
     Production production,
     Consumption consumption,
     Lag lag,
@@ -70,6 +72,53 @@ public record BenchReport(
       List<String> discardedSinks,
       String flinkUi,
       String loadAverageAtStart) {}
+
+  /**
+   * The warm-up run: the same job and fleet shape draining its own topic before the measured run,
+   * so that run finds the JVM's code compiled. Not part of any figure of the report.
+   *
+   * @param duration event time the warm-up fleet covered
+   * @param tag its tag (host ids, topic)
+   * @param snapshots snapshots it read
+   * @param seconds from its first to its last record read
+   * @param samplesPerSecond its drain rate, in a JVM still compiling
+   * @param countsExact whether its rows were exact too
+   */
+  public record Warmup(
+      String duration,
+      String tag,
+      long snapshots,
+      double seconds,
+      double samplesPerSecond,
+      boolean countsExact) {
+
+    /** What {@code run} (a complete warm-up run's report) measured. */
+    public static Warmup of(BenchReport run) {
+      return new Warmup(
+          run.setup().duration(),
+          run.setup().tag(),
+          run.consumption().snapshots(),
+          run.consumption().seconds(),
+          run.consumption().samplesPerSecond(),
+          run.outcome().countsExact());
+    }
+  }
+
+  /** This report with the warm-up run that came before it. */
+  public BenchReport withWarmup(Warmup w) {
+    return new BenchReport(
+        setup,
+        w,
+        production,
+        consumption,
+        lag,
+        rows,
+        checkpoints,
+        resources,
+        vertices,
+        alerts,
+        outcome);
+  }
 
   /** What the fleet wrote. */
   public record Production(
@@ -232,6 +281,24 @@ public record BenchReport(
         s.snapshotsPerHost(),
         s.start(),
         s.duration());
+    if (warmup == null) {
+      line(
+          b,
+          "  warm-up      none (--warmup-drain 0): a cold JVM, its JIT compiler works alongside"
+              + " the job");
+    } else {
+      line(
+          b,
+          "  warm-up      first the same job drained %s of a separate fleet (tag %s): %,d"
+              + " snapshots in %.1f s, %,.0f samples/s, counts %s; the figures below are the"
+              + " second run's",
+          warmup.duration(),
+          warmup.tag(),
+          warmup.snapshots(),
+          warmup.seconds(),
+          warmup.samplesPerSecond(),
+          warmup.countsExact() ? "exact" : "NOT EXACT");
+    }
     line(b, "  machine      load average at start %s", s.loadAverageAtStart());
     line(b, "");
     Production p = production;
