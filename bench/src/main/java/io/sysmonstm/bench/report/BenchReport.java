@@ -164,7 +164,8 @@ public record BenchReport(
    * Rows in PostgreSQL for this run's hosts.
    *
    * @param minutesClosed 1-minute windows the data closes (its watermark passes their end)
-   * @param allRowsSeconds from the first record read until every expected row was in PostgreSQL
+   * @param allRowsSeconds from the start of the drain (the last poll that saw no record read) until
+   *     every expected row was in PostgreSQL
    */
   public record Rows(
       long minutesClosed,
@@ -345,7 +346,7 @@ public record BenchReport(
     line(
         b,
         "Rows         rollup_1m %,d of %,d (%d closed minutes); samples %s; all in"
-            + " PostgreSQL %s after the first record was read",
+            + " PostgreSQL %s after the drain began",
         r.rollup1m(),
         r.rollup1mExpected(),
         r.minutesClosed(),

@@ -17,6 +17,8 @@ import java.util.TreeMap;
 import org.apache.flink.api.common.TaskInfo;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.OperatorStateStore;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
@@ -54,7 +56,10 @@ import org.apache.flink.util.OutputTag;
  * the batches of the hosts it owns (the same key groups as the keyed stream), so it rescales. They
  * are not flushed into the window on a checkpoint, which would put one state update per host into
  * every checkpoint's synchronous part. A batch holds the snapshots in arrival order and the window
- * adds them in that order, so a restore and replay gives the same statistics, sums included.
+ * adds them in that order, so a restore and replay gives the same statistics, sums included. A
+ * subtask's batches go into the checkpoint as one {@link MinuteBatchCodec} array (each distinct
+ * string once), encoded in the synchronous part; a checkpoint from before that (one POJO per batch,
+ * state {@value #OPEN_BATCHES_V0}) restores too.
  *
  * <p>A snapshot later than the allowed lateness for its window (the window's cleanup time is at or
  * behind the watermark) is not batched but sent to {@code late}: the decision the window operator
@@ -90,7 +95,15 @@ public final class MinuteBatches extends AbstractStreamOperator<MinuteBatch>
   private transient int buffered;
   private transient long watermark;
   private transient boolean lateFlushArmed;
-  private transient ListState<MinuteBatch> pending;
+
+  /** This subtask's open batches, encoded by {@link MinuteBatchCodec}, as union state. */
+  private transient ListState<byte[]> pending;
+
+  /** Union state of the open batches, one {@link MinuteBatchCodec} array per subtask. */
+  static final String OPEN_BATCHES = "open-batches-v1";
+
+  /** Union state of the open batches before they were encoded: one POJO per batch. */
+  static final String OPEN_BATCHES_V0 = "open-batches";
 
   /** Longest time a batch of a closed window (late snapshots) waits for a watermark. */
   static final long LATE_FLUSH_MS = 1_000;
@@ -135,25 +148,39 @@ public final class MinuteBatches extends AbstractStreamOperator<MinuteBatch>
     stepArmed = false;
     buffered = 0;
     watermark = Long.MIN_VALUE;
+    OperatorStateStore store = context.getOperatorStateStore();
     pending =
-        context
-            .getOperatorStateStore()
-            // built batches own their arrays: the checkpoint's synchronous part need not copy them
-            .getUnionListState(
-                new ListStateDescriptor<>(
-                    "open-batches", SharedInstanceTypeInfo.of(MinuteBatch.class)));
+        store.getUnionListState(
+            new ListStateDescriptor<>(
+                OPEN_BATCHES, PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
     if (context.isRestored()) {
-      TaskInfo task = getRuntimeContext().getTaskInfo();
-      for (MinuteBatch b : pending.get()) {
-        int owner =
-            KeyGroupRangeAssignment.assignKeyToParallelOperator(
-                b.hostId,
-                task.getMaxNumberOfParallelSubtasks(),
-                task.getNumberOfParallelSubtasks());
-        if (owner == task.getIndexOfThisSubtask()) {
-          builder(windowStart(b.maxTimestamp()), b.hostId).addAll(b);
-          buffered += b.size();
-        }
+      for (byte[] part : pending.get()) {
+        restore(MinuteBatchCodec.decode(part));
+      }
+      // a checkpoint or savepoint taken before the batches were encoded: one POJO per batch
+      if (store.getRegisteredStateNames().contains(OPEN_BATCHES_V0)) {
+        ListState<MinuteBatch> v0 =
+            store.getUnionListState(
+                new ListStateDescriptor<>(
+                    OPEN_BATCHES_V0, SharedInstanceTypeInfo.of(MinuteBatch.class)));
+        List<MinuteBatch> batches = new ArrayList<>();
+        v0.get().forEach(batches::add);
+        restore(batches);
+        v0.clear();
+      }
+    }
+  }
+
+  /** Takes over the restored batches of the hosts this subtask owns (union state: all of them). */
+  private void restore(List<MinuteBatch> batches) {
+    TaskInfo task = getRuntimeContext().getTaskInfo();
+    for (MinuteBatch b : batches) {
+      int owner =
+          KeyGroupRangeAssignment.assignKeyToParallelOperator(
+              b.hostId, task.getMaxNumberOfParallelSubtasks(), task.getNumberOfParallelSubtasks());
+      if (owner == task.getIndexOfThisSubtask()) {
+        builder(windowStart(b.maxTimestamp()), b.hostId).addAll(b);
+        buffered += b.size();
       }
     }
   }
@@ -172,7 +199,7 @@ public final class MinuteBatches extends AbstractStreamOperator<MinuteBatch>
         batches.add(b.build());
       }
     }
-    pending.update(batches);
+    pending.update(batches.isEmpty() ? List.of() : List.of(MinuteBatchCodec.encode(batches)));
   }
 
   private long windowStart(long ts) {

@@ -157,22 +157,32 @@ class MinuteBatchesTest {
   }
 
   /**
-   * Open batches are kept with a serializer that shares instances (same bytes and serializer
-   * snapshot as the POJO serializer): a checkpoint written with the POJO serializer, as the job
-   * wrote them before, restores.
+   * Before {@link MinuteBatchCodec} the open batches were union state "open-batches", one POJO per
+   * batch (the shared-instance type had the POJO serializer's bytes and snapshot): such a
+   * checkpoint restores, and its batches are then kept once, in the encoded state only.
    */
   @Test
-  void openBatchesCheckpointedWithThePojoSerializerRestore() throws Exception {
+  void openBatchesCheckpointedAsPojosBeforeTheCodecRestoreOnce() throws Exception {
     OperatorSubtaskState before;
     try (var h = new OneInputStreamOperatorTestHarness<>(new KeepsPojoBatches())) {
       h.open();
       h.processElement(MinuteBatch.of(at("a", 1_000, 0.1)), 1_000);
+      h.processElement(MinuteBatch.of(at("b", 1_500, 0.2)), 1_500);
       before = h.snapshot(1, 1);
     }
+    OperatorSubtaskState after;
     try (var h = harness(1000, before, 128, 1, 0)) {
       send(h, at("a", 2_000, 0.3));
+      after = h.snapshot(2, 2);
       h.processWatermark(M0 + MINUTE);
-      assertThat(drain(h)).containsExactly("close a [1000, 2000]", "wm " + MINUTE);
+      assertThat(drain(h))
+          .containsExactlyInAnyOrder("close a [1000, 2000]", "close b [1500]", "wm " + MINUTE);
+    }
+    try (var h = harness(1000, after, 128, 1, 0)) {
+      h.processWatermark(M0 + MINUTE);
+      assertThat(drain(h))
+          .as("restored from the encoded state alone, each batch once")
+          .containsExactlyInAnyOrder("close a [1000, 2000]", "close b [1500]", "wm " + MINUTE);
     }
   }
 
