@@ -80,7 +80,7 @@ public record BenchReport(
    * @param duration event time the warm-up fleet covered
    * @param tag its tag (host ids, topic)
    * @param snapshots snapshots it read
-   * @param seconds from its first to its last record read
+   * @param seconds its drain's time, measured as the measured run's
    * @param samplesPerSecond its drain rate, in a JVM still compiling
    * @param countsExact whether its rows were exact too
    */

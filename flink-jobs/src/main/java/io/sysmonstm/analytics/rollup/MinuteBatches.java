@@ -163,16 +163,14 @@ public final class MinuteBatches extends AbstractStreamOperator<MinuteBatch>
             store.getUnionListState(
                 new ListStateDescriptor<>(
                     OPEN_BATCHES_V0, SharedInstanceTypeInfo.of(MinuteBatch.class)));
-        List<MinuteBatch> batches = new ArrayList<>();
-        v0.get().forEach(batches::add);
-        restore(batches);
+        restore(v0.get());
         v0.clear();
       }
     }
   }
 
   /** Takes over the restored batches of the hosts this subtask owns (union state: all of them). */
-  private void restore(List<MinuteBatch> batches) {
+  private void restore(Iterable<MinuteBatch> batches) {
     TaskInfo task = getRuntimeContext().getTaskInfo();
     for (MinuteBatch b : batches) {
       int owner =
