@@ -352,7 +352,6 @@ public final class MinuteBatches extends AbstractStreamOperator<MinuteBatch>
       long start = window.getKey();
       boolean stillOpen = maxTimestamp(start) > watermark;
       for (MinuteBatch.Builder b : window.getValue().values()) {
-        buffered -= b.size();
         // before the window's max timestamp, which marks closing batches
         long ts = Math.min(b.maxTimestamp(), maxTimestamp(start) - 1);
         output.collect(new StreamRecord<>(b.build(), ts));
