@@ -10,6 +10,7 @@ import io.sysmonstm.rules.RuleKind;
 import io.sysmonstm.rules.Step;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -198,14 +199,26 @@ public final class EvaluateRules
       presence.update(new HostPresence(p.lastSeenTs(), now, timerAt));
     }
 
-    // thresholds and sequences, per matching series
+    // thresholds and sequences, per matching series; a sample's attributes are parsed (looked up)
+    // once per snapshot, and only for samples of a metric some rule names
     Set<String> seen = new HashSet<>();
+    Sample[] samples = s.samples();
+    List<Map<String, String>> attrsOf = new ArrayList<>(Collections.nCopies(samples.length, null));
     for (Rule r : rules) {
       if (r.kind() == RuleKind.HOST_DOWN || !r.appliesTo(host)) {
         continue;
       }
-      for (Sample sample : s.samples()) {
-        Map<String, String> attrs = attrs(sample.attrs());
+      String thenMetric = r.kind() == RuleKind.SEQUENCE ? r.then().metric() : null;
+      for (int i = 0; i < samples.length; i++) {
+        Sample sample = samples[i];
+        if (!sample.metric().equals(r.metric()) && !sample.metric().equals(thenMetric)) {
+          continue;
+        }
+        Map<String, String> attrs = attrsOf.get(i);
+        if (attrs == null) {
+          attrs = attrs(sample.attrs());
+          attrsOf.set(i, attrs);
+        }
         String series = sample.seriesKey();
         if (r.matches(sample.metric(), attrs)) {
           String key = key(r.id(), series);
@@ -313,7 +326,7 @@ public final class EvaluateRules
     } else if (a != null) {
       alerts.remove(key);
       if (r.cleared(v)) {
-        ctx.output(SEQUENCE, signal(r, host, series, SequenceSignal.CLEARED, ts, v));
+        ctx.output(SEQUENCE, observation(r, host, series, SequenceSignal.CLEARED, ts, v));
       }
     }
   }
@@ -331,7 +344,7 @@ public final class EvaluateRules
       holds = then.op().test(v, then.threshold());
     }
     if (holds) {
-      ctx.output(SEQUENCE, signal(r, host, series, SequenceSignal.THEN, ts, v));
+      ctx.output(SEQUENCE, observation(r, host, series, SequenceSignal.THEN, ts, v));
     }
   }
 
@@ -441,6 +454,19 @@ public final class EvaluateRules
       attrsCache.put(json, m);
     }
     return m;
+  }
+
+  /**
+   * A THEN or CLEARED observation: only its rule, host, time and value are read downstream (a match
+   * and a resolution take the rest from the FIRST), so it carries no rendered summary, labels or
+   * severity. THENs are the most frequent signals (every sample on which the second step holds,
+   * about half of them for a {@code rising} step); the text would be rendered, sent and buffered in
+   * CEP for nothing.
+   */
+  private static SequenceSignal observation(
+      Rule r, String host, String series, int kind, long ts, double v) {
+    return new SequenceSignal(
+        r.id(), host, series, kind, ts, v, r.within().toMillis(), "", r.threshold(), "", "", false);
   }
 
   private SequenceSignal signal(Rule r, String host, String series, int kind, long ts, double v) {

@@ -12,10 +12,10 @@ package io.sysmonstm.analytics.alert;
  * @param ts event time
  * @param value the sample's value
  * @param withinMs the rule's {@code within}, carried so one pattern serves every rule
- * @param severity the rule's severity
+ * @param severity the rule's severity; empty in THEN and CLEARED (read only from FIRST and MATCHED)
  * @param threshold the rule's threshold
- * @param summary the rendered summary
- * @param labels the rule's labels as JSON
+ * @param summary the rendered summary; empty in THEN and CLEARED
+ * @param labels the rule's labels as JSON; empty in THEN and CLEARED
  * @param retro for a MATCHED kept as firing: whether its firing was retro
  */
 public record SequenceSignal(

@@ -95,7 +95,8 @@ class AlertPipelineTest {
                  {"id": "mem-then-swap", "kind": "sequence", "metric": "system.memory.utilization",
                   "op": ">", "threshold": 0.9,
                   "then": {"metric": "system.paging.utilization", "op": "rising"},
-                  "within": "2m"}]
+                  "within": "2m", "severity": "critical", "labels": {"team": "db"},
+                  "summary": "Memory on {{host}} at {{value}}, then paging rose"}]
                 """),
             null)
         .alertSink(alerts)
@@ -112,6 +113,16 @@ class AlertPipelineTest {
             "firing mem-then-swap web-1 system.memory.utilization at 50s value 0.4");
     assertThat(alerts.values())
         .allSatisfy(a -> assertThat(a.retro()).as("data from 2025 is back-fill").isTrue());
+    // the second step's observations carry no text: a sequence alert's comes from its first step
+    assertThat(alerts.values())
+        .filteredOn(a -> a.ruleId().equals("mem-then-swap"))
+        .hasSize(3)
+        .allSatisfy(
+            a -> {
+              assertThat(a.summary()).matches("Memory on web-1 at 0\\.9[56], then paging rose");
+              assertThat(a.severity()).isEqualTo("critical");
+              assertThat(a.labels()).contains("\"team\"", "\"db\"");
+            });
   }
 
   static String line(AlertEvent a) {
