@@ -49,8 +49,15 @@ import org.apache.flink.util.OutputTag;
  *   <li>batches of windows already closed (snapshots late, but inside the allowed lateness) at the
  *       next watermark or {@link #LATE_FLUSH_MS} after they were started, whichever comes first:
  *       the window fires again with them;
- *   <li>all of them when {@code maxBuffered} snapshots are held, and at the end of the input.
+ *   <li>all of them when {@code maxBuffered} snapshots are held, {@code closeStep} hosts per
+ *       mailbox action as at a close (each batch is a read and a write of its window's state: in
+ *       one action, the 5,000 hosts of a subtask at 10,000 hosts held a checkpoint barrier back for
+ *       over a second); all at once if the buffer reaches twice that meanwhile, and at the end of
+ *       the input.
  * </ul>
+ *
+ * <p>Batches queued to go in steps, closing or not, go in the order they were queued: a host's
+ * batches of a window reach it in the order they were filled.
  *
  * <p>The open batches are kept in checkpoints, as union operator state: a restored subtask keeps
  * the batches of the hosts it owns (the same key groups as the keyed stream), so it rescales. They
@@ -85,8 +92,11 @@ public final class MinuteBatches extends AbstractStreamOperator<MinuteBatch>
    */
   private transient NavigableMap<Long, Set<String>> sentEarly;
 
-  /** Closing batches of closed windows not handed over yet, in order. */
-  private transient ArrayDeque<Closing> closing;
+  /** Batches queued to go in steps (closing batches, those of a full buffer), in order. */
+  private transient ArrayDeque<Handover> handover;
+
+  /** How many batches of a full buffer are in {@link #handover}. */
+  private transient int flushing;
 
   /** The newest watermark, held back while closing batches wait. */
   private transient Watermark held;
@@ -108,11 +118,15 @@ public final class MinuteBatches extends AbstractStreamOperator<MinuteBatch>
   /** Longest time a batch of a closed window (late snapshots) waits for a watermark. */
   static final long LATE_FLUSH_MS = 1_000;
 
-  /** Hosts whose closing batch the job hands over per mailbox action. */
+  /** Batches (closing ones, those of a full buffer) the job hands over per mailbox action. */
   public static final int DEFAULT_CLOSE_STEP = 250;
 
-  /** A host's last batch of a closed window; no builder for a host whose batches went early. */
-  private record Closing(long windowStart, String hostId, MinuteBatch.Builder builder) {}
+  /**
+   * A batch to hand over: a host's last batch of a closed window ({@code closes}; no builder for a
+   * host whose batches went early), or one of a full buffer.
+   */
+  private record Handover(
+      long windowStart, String hostId, MinuteBatch.Builder builder, boolean closes) {}
 
   public MinuteBatches(
       Duration window, Duration allowedLateness, int maxBuffered, OutputTag<HostSnapshot> late) {
@@ -143,7 +157,8 @@ public final class MinuteBatches extends AbstractStreamOperator<MinuteBatch>
     super.initializeState(context);
     open = new TreeMap<>();
     sentEarly = new TreeMap<>();
-    closing = new ArrayDeque<>();
+    handover = new ArrayDeque<>();
+    flushing = 0;
     held = null;
     stepArmed = false;
     buffered = 0;
@@ -187,7 +202,7 @@ public final class MinuteBatches extends AbstractStreamOperator<MinuteBatch>
   public void snapshotState(StateSnapshotContext context) throws Exception {
     super.snapshotState(context);
     List<MinuteBatch> batches = new ArrayList<>();
-    for (Closing c : closing) {
+    for (Handover c : handover) {
       if (c.builder() != null) {
         batches.add(c.builder().build());
       }
@@ -224,8 +239,10 @@ public final class MinuteBatches extends AbstractStreamOperator<MinuteBatch>
       return;
     }
     builder(start, s.hostId()).add(s);
-    if (++buffered >= maxBuffered) {
-      emitAll();
+    if (++buffered >= 2 * (long) maxBuffered) {
+      emitAll(); // the steps do not keep up: bound the memory
+    } else if (buffered >= maxBuffered && flushing == 0) {
+      flushOpen();
     } else if (maxTimestamp(start) <= watermark && !lateFlushArmed) {
       // a closed window fires again for late snapshots: do not wait long for the next watermark
       lateFlushArmed = true;
@@ -266,7 +283,7 @@ public final class MinuteBatches extends AbstractStreamOperator<MinuteBatch>
       Map.Entry<Long, Map<String, MinuteBatch.Builder>> window = closed.next();
       Set<String> early = sentEarly.get(window.getKey());
       for (MinuteBatch.Builder b : window.getValue().values()) {
-        closing.add(new Closing(window.getKey(), b.hostId(), b));
+        handover.add(new Handover(window.getKey(), b.hostId(), b, true));
         if (early != null) {
           early.remove(b.hostId()); // it closes with its batch
         }
@@ -279,22 +296,42 @@ public final class MinuteBatches extends AbstractStreamOperator<MinuteBatch>
     while (early.hasNext()) {
       Map.Entry<Long, Set<String>> window = early.next();
       for (String host : window.getValue()) {
-        closing.add(new Closing(window.getKey(), host, null));
+        handover.add(new Handover(window.getKey(), host, null, true));
       }
       early.remove();
     }
   }
 
   /**
-   * Hands over up to {@code closeStep} closing batches; passes the held watermark on once none is
+   * Queues every open batch (the buffer is full). A host with a batch of a window still open counts
+   * as sent early from now on: its closing batch, queued after this one, may be empty.
+   */
+  private void flushOpen() throws Exception {
+    for (Map.Entry<Long, Map<String, MinuteBatch.Builder>> window : open.entrySet()) {
+      long start = window.getKey();
+      boolean stillOpen = maxTimestamp(start) > watermark;
+      for (MinuteBatch.Builder b : window.getValue().values()) {
+        handover.add(new Handover(start, b.hostId(), b, false));
+        flushing++;
+        if (stillOpen) {
+          sentEarly.computeIfAbsent(start, k -> new HashSet<>()).add(b.hostId());
+        }
+      }
+    }
+    open.clear();
+    step();
+  }
+
+  /**
+   * Hands over up to {@code closeStep} queued batches; passes the held watermark on once none is
    * left, else continues in a later mailbox action (a checkpoint barrier may come in between).
    */
   private void step() throws Exception {
     long started = System.nanoTime();
-    for (int i = 0; i < closeStep && !closing.isEmpty(); i++) {
-      emitClosing(closing.poll());
+    for (int i = 0; i < closeStep && !handover.isEmpty(); i++) {
+      emit(handover.poll());
     }
-    if (closing.isEmpty()) {
+    if (handover.isEmpty()) {
       forwardHeld();
     } else if (!stepArmed) {
       stepArmed = true;
@@ -311,7 +348,13 @@ public final class MinuteBatches extends AbstractStreamOperator<MinuteBatch>
     }
   }
 
-  private void emitClosing(Closing c) {
+  private void emit(Handover c) {
+    if (!c.closes()) {
+      flushing--;
+      buffered -= c.builder().size();
+      output.collect(early(c.windowStart(), c.builder()));
+      return;
+    }
     MinuteBatch batch;
     if (c.builder() == null) {
       batch = MinuteBatch.empty(c.hostId());
@@ -321,6 +364,13 @@ public final class MinuteBatches extends AbstractStreamOperator<MinuteBatch>
     }
     // the window's max timestamp marks the batch as closing (MinuteCloseTrigger)
     output.collect(new StreamRecord<>(batch, maxTimestamp(c.windowStart())));
+  }
+
+  /** A batch that does not close its window (sent before it closes, or late after it). */
+  private StreamRecord<MinuteBatch> early(long windowStart, MinuteBatch.Builder b) {
+    // before the window's max timestamp, which marks closing batches
+    long ts = Math.min(b.maxTimestamp(), maxTimestamp(windowStart) - 1);
+    return new StreamRecord<>(b.build(), ts);
   }
 
   private void forwardHeld() throws Exception {
@@ -342,19 +392,17 @@ public final class MinuteBatches extends AbstractStreamOperator<MinuteBatch>
     super.finish();
   }
 
-  /** Everything now: the closing batches, the held watermark, then every open batch. */
+  /** Everything now: the queued batches, the held watermark, then every open batch. */
   private void emitAll() throws Exception {
-    while (!closing.isEmpty()) {
-      emitClosing(closing.poll());
+    while (!handover.isEmpty()) {
+      emit(handover.poll());
     }
     forwardHeld();
     for (Map.Entry<Long, Map<String, MinuteBatch.Builder>> window : open.entrySet()) {
       long start = window.getKey();
       boolean stillOpen = maxTimestamp(start) > watermark;
       for (MinuteBatch.Builder b : window.getValue().values()) {
-        // before the window's max timestamp, which marks closing batches
-        long ts = Math.min(b.maxTimestamp(), maxTimestamp(start) - 1);
-        output.collect(new StreamRecord<>(b.build(), ts));
+        output.collect(early(start, b));
         if (stillOpen) {
           sentEarly.computeIfAbsent(start, k -> new HashSet<>()).add(b.hostId());
         }

@@ -287,6 +287,100 @@ class MinuteBatchesTest {
     }
   }
 
+  /**
+   * A full buffer goes a step of hosts at a time too; a checkpoint between two steps keeps the
+   * batches not sent yet, and the hosts sent close their minute with an empty batch.
+   */
+  @Test
+  void aFullBufferGoesAStepOfHostsAtATime() throws Exception {
+    OperatorSubtaskState midFlush;
+    try (var h =
+        new OneInputStreamOperatorTestHarness<>(
+            new MinuteBatches(Duration.ofMinutes(1), Duration.ofMinutes(5), 5, 2, LATE))) {
+      h.setProcessingTime(0);
+      h.open();
+      for (String host : List.of("a", "b", "c", "d")) {
+        send(h, at(host, 1_000, 0.1));
+      }
+      assertThat(drain(h)).isEmpty();
+      send(h, at("e", 1_000, 0.1));
+      List<String> first = drain(h);
+      assertThat(first).hasSize(2).allMatch(line -> line.startsWith("batch"));
+
+      midFlush = h.snapshot(1, 1);
+      send(h, at("a", 2_000, 0.2));
+      h.setProcessingTime(60_000);
+      List<String> second = drain(h);
+      assertThat(second).hasSize(2).allMatch(line -> line.startsWith("batch"));
+      h.setProcessingTime(120_000);
+      List<String> third = drain(h);
+      assertThat(third).hasSize(1).allMatch(line -> line.startsWith("batch"));
+      List<String> all = new ArrayList<>(first);
+      all.addAll(second);
+      all.addAll(third);
+      assertThat(all)
+          .containsExactlyInAnyOrder(
+              "batch a [1000]",
+              "batch b [1000]",
+              "batch c [1000]",
+              "batch d [1000]",
+              "batch e [1000]");
+
+      h.processWatermark(M0 + MINUTE - 1);
+      h.setProcessingTime(180_000);
+      h.setProcessingTime(240_000);
+      assertThat(drain(h))
+          .containsExactlyInAnyOrder(
+              "close a [2000]",
+              "close b []",
+              "close c []",
+              "close d []",
+              "close e []",
+              "wm " + (MINUTE - 1));
+    }
+    try (var h = harness(1000, midFlush, 128, 1, 0)) {
+      h.processWatermark(M0 + MINUTE - 1);
+      assertThat(drain(h))
+          .as("the three batches not sent at the checkpoint close the minute")
+          .hasSize(4)
+          .allMatch(line -> line.matches("close [a-e] \\[1000\\]|wm " + (MINUTE - 1)))
+          .endsWith("wm " + (MINUTE - 1));
+    }
+  }
+
+  /**
+   * Batches queued in steps keep their order: a full buffer during a close goes after the closing
+   * batches queued before it, so a host's late snapshots reach its window after its closing batch.
+   */
+  @Test
+  void aFullBufferDuringACloseGoesAfterTheClosingBatches() throws Exception {
+    try (var h =
+        new OneInputStreamOperatorTestHarness<>(
+            new MinuteBatches(Duration.ofMinutes(1), Duration.ofMinutes(5), 4, 1, LATE))) {
+      h.setProcessingTime(0);
+      h.open();
+      send(h, at("a", 1_000, 0.1));
+      send(h, at("b", 1_000, 0.1));
+      h.processWatermark(M0 + MINUTE - 1);
+      assertThat(drain(h)).containsExactly("close a [1000]");
+      send(h, at("b", 2_000, 0.2)); // late, inside the lateness
+      send(h, at("c", MINUTE + 1_000, 0.3));
+      send(h, at("d", MINUTE + 1_000, 0.4)); // four held: the buffer is full
+      List<String> out = new ArrayList<>(drain(h));
+      for (long t = 1; t <= 4; t++) {
+        h.setProcessingTime(t * 60_000);
+        out.addAll(drain(h));
+      }
+      assertThat(out)
+          .containsExactly(
+              "close b [1000]",
+              "batch b [2000]",
+              "batch c [61000]",
+              "batch d [61000]",
+              "wm " + (MINUTE - 1));
+    }
+  }
+
   /** A host whose batches all went early (buffer full) still closes its minute, empty. */
   @Test
   void aHostWhoseBatchesWentEarlyGetsAnEmptyClosingBatch() throws Exception {
