@@ -51,9 +51,9 @@ import org.apache.flink.util.OutputTag;
  *       the window fires again with them;
  *   <li>all of them when {@code maxBuffered} snapshots are held, {@code closeStep} hosts per
  *       mailbox action as at a close (each batch is a read and a write of its window's state: in
- *       one action, the 5,000 hosts of a subtask at 10,000 hosts held a checkpoint barrier back for
- *       over a second); all at once if the buffer reaches twice that meanwhile, and at the end of
- *       the input.
+ *       one action, the 5,000 hosts of a subtask at 10,000 hosts took 0.4-2.1 s, and a checkpoint
+ *       barrier arriving then waited for all of it); all at once if the buffer reaches twice that
+ *       meanwhile, and at the end of the input.
  * </ul>
  *
  * <p>Batches queued to go in steps, closing or not, go in the order they were queued: a host's
