@@ -548,6 +548,11 @@ final class BenchRun {
           sampleLoads();
         }
         if (drainedNanos == 0 && consumed >= expectedSnapshots) {
+          if (loads.isEmpty()) {
+            // a drain shorter than two polls (a small fleet, a fast machine) had no load sample
+            // yet; Flink's busy and back-pressure gauges still cover its last seconds
+            sampleLoads();
+          }
           drainedNanos = now;
           drainedWallMs = System.currentTimeMillis();
           LOG.info(
