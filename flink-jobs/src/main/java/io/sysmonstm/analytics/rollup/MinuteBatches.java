@@ -302,11 +302,17 @@ public final class MinuteBatches extends AbstractStreamOperator<MinuteBatch>
     }
   }
 
-  /**
-   * Queues every open batch (the buffer is full). A host with a batch of a window still open counts
-   * as sent early from now on: its closing batch, queued after this one, may be empty.
-   */
+  /** Queues every open batch to go in steps (the buffer is full). */
   private void flushOpen() throws Exception {
+    queueOpen();
+    step();
+  }
+
+  /**
+   * Moves every open batch to the end of {@link #handover}. A host with a batch of a window still
+   * open counts as sent early from now on: its closing batch, queued after this one, may be empty.
+   */
+  private void queueOpen() {
     for (Map.Entry<Long, Map<String, MinuteBatch.Builder>> window : open.entrySet()) {
       long start = window.getKey();
       boolean stillOpen = maxTimestamp(start) > watermark;
@@ -319,7 +325,6 @@ public final class MinuteBatches extends AbstractStreamOperator<MinuteBatch>
       }
     }
     open.clear();
-    step();
   }
 
   /**
@@ -394,21 +399,15 @@ public final class MinuteBatches extends AbstractStreamOperator<MinuteBatch>
 
   /** Everything now: the queued batches, the held watermark, then every open batch. */
   private void emitAll() throws Exception {
+    emitQueued();
+    forwardHeld();
+    queueOpen();
+    emitQueued();
+  }
+
+  private void emitQueued() {
     while (!handover.isEmpty()) {
       emit(handover.poll());
     }
-    forwardHeld();
-    for (Map.Entry<Long, Map<String, MinuteBatch.Builder>> window : open.entrySet()) {
-      long start = window.getKey();
-      boolean stillOpen = maxTimestamp(start) > watermark;
-      for (MinuteBatch.Builder b : window.getValue().values()) {
-        output.collect(early(start, b));
-        if (stillOpen) {
-          sentEarly.computeIfAbsent(start, k -> new HashSet<>()).add(b.hostId());
-        }
-      }
-    }
-    open.clear();
-    buffered = 0;
   }
 }
