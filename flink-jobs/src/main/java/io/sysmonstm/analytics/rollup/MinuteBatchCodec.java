@@ -1,6 +1,7 @@
 package io.sysmonstm.analytics.rollup;
 
 import io.sysmonstm.analytics.snapshot.HostFacts;
+import io.sysmonstm.analytics.typeinfo.VarInts;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -166,11 +167,7 @@ final class MinuteBatchCodec {
       if (v < 0) {
         throw new IllegalArgumentException("negative varint " + v);
       }
-      while ((v & ~0x7F) != 0) {
-        out.writeByte((v & 0x7F) | 0x80);
-        v >>>= 7;
-      }
-      out.writeByte(v);
+      VarInts.write(out, v);
     }
 
     void string(String s) throws IOException {
@@ -196,15 +193,11 @@ final class MinuteBatchCodec {
     }
 
     int varint() throws IOException {
-      int v = 0;
-      for (int shift = 0; shift < 35; shift += 7) {
-        byte b = in.readByte();
-        v |= (b & 0x7F) << shift;
-        if ((b & 0x80) == 0) {
-          return v;
-        }
+      long v = VarInts.read(in, "open minute batches");
+      if (v < 0 || v > Integer.MAX_VALUE) {
+        throw new IOException("open minute batches: varint " + v + " is not an int");
       }
-      throw new IOException("open minute batches: varint longer than 5 bytes");
+      return (int) v;
     }
 
     String string() throws IOException {

@@ -7,6 +7,7 @@ import com.datadoghq.sketch.ddsketch.encoding.GrowingByteArrayOutput;
 import com.datadoghq.sketch.ddsketch.mapping.IndexMapping;
 import com.datadoghq.sketch.ddsketch.store.CollapsingLowestDenseStore;
 import com.datadoghq.sketch.ddsketch.store.Store;
+import io.sysmonstm.analytics.typeinfo.VarInts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Objects;
@@ -147,7 +148,7 @@ public final class ValueSketch {
     Store negative = sketch.getNegativeValueStore();
     Store positive = sketch.getPositiveValueStore();
     double zeros = sketch.getCount() - negative.getTotalCount() - positive.getTotalCount();
-    writeVarLong(out, Math.round(zeros));
+    VarInts.write(out, Math.round(zeros));
     writeStore(out, negative);
     writeStore(out, positive);
   }
@@ -158,7 +159,7 @@ public final class ValueSketch {
     if (format != STATE_FORMAT) {
       throw new IOException("unknown sketch state format " + format);
     }
-    long zeros = readVarLong(in);
+    long zeros = VarInts.read(in, "sketch state");
     Store negative = readStore(in);
     Store positive = readStore(in);
     return new ValueSketch(DDSketch.of(MAPPING, negative, positive, zeros));
@@ -166,16 +167,16 @@ public final class ValueSketch {
 
   private static void writeStore(DataOutputView out, Store store) throws IOException {
     if (store.isEmpty()) {
-      writeVarLong(out, 0);
+      VarInts.write(out, 0);
       return;
     }
     Bins bins = new Bins(store.getMaxIndex() - store.getMinIndex() + 1);
     store.forEach(bins);
-    writeVarLong(out, bins.size);
+    VarInts.write(out, bins.size);
     int previous = 0;
     for (int i = 0; i < bins.size; i++) {
-      writeVarLong(out, zigZag(bins.index[i] - previous));
-      writeVarLong(out, bins.count[i]);
+      VarInts.write(out, zigZag(bins.index[i] - previous));
+      VarInts.write(out, bins.count[i]);
       previous = bins.index[i];
     }
   }
@@ -201,7 +202,7 @@ public final class ValueSketch {
 
   private static Store readStore(DataInputView in) throws IOException {
     Store store = newStore();
-    int bins = (int) readVarLong(in);
+    int bins = (int) VarInts.read(in, "sketch state");
     if (bins == 0) {
       return store;
     }
@@ -209,9 +210,9 @@ public final class ValueSketch {
     long[] count = new long[bins];
     int previous = 0;
     for (int i = 0; i < bins; i++) {
-      previous += unZigZag(readVarLong(in));
+      previous += unZigZag(VarInts.read(in, "sketch state"));
       index[i] = previous;
-      count[i] = readVarLong(in);
+      count[i] = VarInts.read(in, "sketch state");
     }
     // highest and lowest first: the store sizes its array once
     store.add(index[bins - 1], count[bins - 1]);
@@ -227,26 +228,6 @@ public final class ValueSketch {
 
   private static int unZigZag(long v) {
     return (int) ((v >>> 1) ^ -(v & 1));
-  }
-
-  private static void writeVarLong(DataOutputView out, long v) throws IOException {
-    while ((v & ~0x7FL) != 0) {
-      out.writeByte((int) ((v & 0x7F) | 0x80));
-      v >>>= 7;
-    }
-    out.writeByte((int) v);
-  }
-
-  private static long readVarLong(DataInputView in) throws IOException {
-    long v = 0;
-    for (int shift = 0; shift < 64; shift += 7) {
-      byte b = in.readByte();
-      v |= (long) (b & 0x7F) << shift;
-      if ((b & 0x80) == 0) {
-        return v;
-      }
-    }
-    throw new IOException("malformed varint in sketch state");
   }
 
   /** Sketches are equal when they hold the same counts in the same bins. */
