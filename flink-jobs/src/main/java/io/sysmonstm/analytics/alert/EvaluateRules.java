@@ -10,7 +10,6 @@ import io.sysmonstm.rules.RuleKind;
 import io.sysmonstm.rules.Step;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -203,7 +202,8 @@ public final class EvaluateRules
     // once per snapshot, and only for samples of a metric some rule names
     Set<String> seen = new HashSet<>();
     Sample[] samples = s.samples();
-    List<Map<String, String>> attrsOf = new ArrayList<>(Collections.nCopies(samples.length, null));
+    @SuppressWarnings("unchecked")
+    Map<String, String>[] attrsOf = new Map[samples.length];
     for (Rule r : rules) {
       if (r.kind() == RuleKind.HOST_DOWN || !r.appliesTo(host)) {
         continue;
@@ -214,10 +214,10 @@ public final class EvaluateRules
         if (!sample.metric().equals(r.metric()) && !sample.metric().equals(thenMetric)) {
           continue;
         }
-        Map<String, String> attrs = attrsOf.get(i);
+        Map<String, String> attrs = attrsOf[i];
         if (attrs == null) {
           attrs = attrs(sample.attrs());
-          attrsOf.set(i, attrs);
+          attrsOf[i] = attrs;
         }
         String series = sample.seriesKey();
         if (r.matches(sample.metric(), attrs)) {
