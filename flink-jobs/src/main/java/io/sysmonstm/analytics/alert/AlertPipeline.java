@@ -4,6 +4,7 @@ import io.sysmonstm.analytics.snapshot.HostSnapshot;
 import io.sysmonstm.rules.Rule;
 import java.time.Duration;
 import java.util.List;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.cep.CEP;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;
@@ -16,11 +17,13 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
  *
  * <pre>
  * snapshots (keyed by host) ─┐
- * rules (broadcast) ─────────┴─ alert-evaluate ─┬─ threshold and host-down transitions ──┐
- *                                               ├─ lag signals ─ alert-pipeline-lag (p=1) ┤
- *                                               └─ sequence signals ─ keyBy (rule, host)   │
- *                                                    ─ alert-sequence-cep ─┐               │
- *                                                    clears ───────────────┴─ alert-sequence ┴─ alerts
+ * rules (broadcast) ─────────┴─ alert-evaluate ─┬─ threshold and host-down transitions ─────────┐
+ *                                               ├─ lag signals ─ alert-pipeline-lag (p=1) ───────┤
+ *                                               └─ sequence signals                              │
+ *                                                   ├─ firsts, thens ─ alert-sequence-gate       │
+ *                                                   │   ─ keyBy (rule, host) ─ alert-sequence-cep ┐
+ *                                                   └─ clears ────────────────────────────────────┴─ alert-sequence ─┤
+ *                                                                                                             alerts
  * </pre>
  */
 public final class AlertPipeline {
@@ -54,10 +57,17 @@ public final class AlertPipeline {
             .uid("alert-pipeline-lag");
 
     DataStream<SequenceSignal> signals = evaluated.getSideOutput(EvaluateRules.SEQUENCE);
+    // chained to alert-evaluate (forward, same parallelism): it sees each host's observations
+    SingleOutputStreamOperator<SequenceSignal> usable =
+        signals
+            .filter(s -> s.kind() != SequenceSignal.CLEARED)
+            .name("alert-sequence-steps")
+            .uid("alert-sequence-steps")
+            .transform(
+                "alert-sequence-gate", TypeInformation.of(SequenceSignal.class), new SequenceGate())
+            .uid("alert-sequence-gate");
     SingleOutputStreamOperator<SequenceSignal> matches =
-        CEP.pattern(
-                signals.filter(s -> s.kind() != SequenceSignal.CLEARED).keyBy(new RuleHost()),
-                SequencePattern.pattern())
+        CEP.pattern(usable.keyBy(new RuleHost()), SequencePattern.pattern(), SequencePattern.ORDER)
             .inEventTime()
             .process(new SequencePattern.Matched())
             .name("alert-sequence-cep")

@@ -3,6 +3,7 @@ package io.sysmonstm.analytics.alert;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.cep.EventComparator;
 import org.apache.flink.cep.functions.PatternProcessFunction;
 import org.apache.flink.cep.nfa.aftermatch.AfterMatchSkipStrategy;
 import org.apache.flink.cep.pattern.Pattern;
@@ -17,10 +18,18 @@ import org.apache.flink.util.Collector;
  * rule's {@code within}, checked against the first step's time; {@link #MAX_WITHIN} bounds how long
  * CEP keeps a partial match. After a match, matching continues past its last event, so a breach
  * that goes on matches again only with new observations (the lifecycle fires once anyway).
+ *
+ * <p>Observations of the same instant are taken in the order of {@link #ORDER}: a FIRST before a
+ * THEN (a second step holding at the very instant the first breaches follows it, {@code within} 0),
+ * then by series and value. So a match never depends on the order in which a snapshot listed its
+ * samples, nor on the order in which observations of one instant reach CEP.
  */
 public final class SequencePattern {
   /** The longest {@code within} a rule may have (checked by the rules module). */
   public static final Duration MAX_WITHIN = Duration.ofHours(1);
+
+  /** The order of observations of the same instant (CEP sorts by event time first). */
+  public static final EventComparator<SequenceSignal> ORDER = new SameInstantOrder();
 
   private SequencePattern() {}
 
@@ -30,6 +39,20 @@ public final class SequencePattern {
         .followedBy("then")
         .where(new ThenWithin())
         .within(MAX_WITHIN);
+  }
+
+  /** FIRST before THEN, then by series and value. */
+  static final class SameInstantOrder implements EventComparator<SequenceSignal> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public int compare(SequenceSignal a, SequenceSignal b) {
+      int c = Integer.compare(a.kind(), b.kind());
+      if (c == 0) {
+        c = a.series().compareTo(b.series());
+      }
+      return c != 0 ? c : Double.compare(a.value(), b.value());
+    }
   }
 
   /** The second step, no later than {@code within} after the first. */
