@@ -36,13 +36,21 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * lateSequenceSignals}), as CEP drops what is behind its own watermark. Chained to {@code
  * alert-evaluate}, this operator sees every observation of a host, in the order it was made.
  *
- * <p>The waiting THENs (about the out-of-orderness worth of them) and the FIRSTs still in reach are
- * kept in checkpoints as union operator state: a restored subtask keeps those of the hosts it owns
- * (the key groups of {@code alert-evaluate}, to which it is chained), so it rescales.
+ * <p>At most {@code maxWaiting} THENs wait; beyond that the earliest goes on undecided (CEP ignores
+ * it if no FIRST reaches it). The waiting THENs and the FIRSTs still in reach are kept in
+ * checkpoints as union operator state: a restored subtask keeps those of the hosts it owns (the key
+ * groups of {@code alert-evaluate}, to which it is chained), so it rescales.
  */
 public final class SequenceGate extends AbstractStreamOperator<SequenceSignal>
     implements OneInputStreamOperator<SequenceSignal, SequenceSignal> {
   private static final long serialVersionUID = 1L;
+
+  /**
+   * THENs that may wait per subtask: at 10,000 hosts with a {@code rising} step, about 5,000 come
+   * per second, so this is tens of seconds of event time between the watermark and the newest
+   * observation; one is about 100 bytes on the heap.
+   */
+  public static final int DEFAULT_MAX_WAITING = 200_000;
 
   /** Union state: the waiting THENs and the FIRSTs in reach. */
   static final String STATE = "sequence-gate-v1";
@@ -53,10 +61,29 @@ public final class SequenceGate extends AbstractStreamOperator<SequenceSignal>
   /** FIRSTs in reach, per (rule, host): by event time, to the last time they reach. */
   private transient Map<String, NavigableMap<Long, Long>> firsts;
 
+  private final int maxWaiting;
+
   private transient long watermark;
   private transient ListState<SequenceSignal> state;
   private transient Counter dropped;
   private transient Counter late;
+  private transient Counter undecided;
+
+  /** The gate of the job: at most {@link #DEFAULT_MAX_WAITING} THENs wait per subtask. */
+  public SequenceGate() {
+    this(DEFAULT_MAX_WAITING);
+  }
+
+  /**
+   * @param maxWaiting how many THENs may wait per subtask; beyond that the earliest goes on to CEP
+   *     undecided (while the partitions' watermarks lie far apart, e.g. catching up on a backlog)
+   */
+  public SequenceGate(int maxWaiting) {
+    if (maxWaiting < 1) {
+      throw new IllegalArgumentException("maxWaiting must be positive, got " + maxWaiting);
+    }
+    this.maxWaiting = maxWaiting;
+  }
 
   @Override
   public void initializeState(StateInitializationContext context) throws Exception {
@@ -94,6 +121,7 @@ public final class SequenceGate extends AbstractStreamOperator<SequenceSignal>
     super.open();
     dropped = getMetricGroup().counter("sequenceThensDropped");
     late = getMetricGroup().counter("lateSequenceSignals");
+    undecided = getMetricGroup().counter("sequenceThensUndecided");
   }
 
   @Override
@@ -124,6 +152,13 @@ public final class SequenceGate extends AbstractStreamOperator<SequenceSignal>
       output.collect(record);
     } else {
       waiting.add(s);
+      if (waiting.size() > maxWaiting) {
+        // memory is bounded: the earliest goes on undecided. CEP ignores a THEN no FIRST
+        // reaches, so this costs CEP work, never a wrong match (it is still ahead of the watermark)
+        SequenceSignal then = waiting.poll();
+        undecided.inc();
+        output.collect(new StreamRecord<>(then, then.ts()));
+      }
     }
   }
 

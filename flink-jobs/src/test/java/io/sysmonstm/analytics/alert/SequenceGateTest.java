@@ -63,7 +63,12 @@ class SequenceGateTest {
 
   static OneInputStreamOperatorTestHarness<SequenceSignal, SequenceSignal> harness()
       throws Exception {
-    var h = new OneInputStreamOperatorTestHarness<>(new SequenceGate());
+    return harness(SequenceGate.DEFAULT_MAX_WAITING);
+  }
+
+  static OneInputStreamOperatorTestHarness<SequenceSignal, SequenceSignal> harness(int maxWaiting)
+      throws Exception {
+    var h = new OneInputStreamOperatorTestHarness<>(new SequenceGate(maxWaiting));
     h.open();
     return h;
   }
@@ -149,6 +154,21 @@ class SequenceGateTest {
       assertThat(drain(h))
           .as("200000 is beyond the FIRST's reach (124000)")
           .containsExactly("watermark 300000");
+    }
+  }
+
+  @Test
+  void beyondMaxWaitingTheEarliestThenGoesOnUndecided() throws Exception {
+    try (var h = harness(2)) {
+      send(h, then("a", 6_000));
+      send(h, then("a", 5_000));
+      assertThat(drain(h)).isEmpty();
+      send(h, then("a", 7_000));
+      assertThat(drain(h))
+          .as("the earliest, still ahead of the watermark")
+          .containsExactly("THEN a 5000");
+      h.processWatermark(10_000);
+      assertThat(drain(h)).containsExactly("watermark 10000");
     }
   }
 
@@ -258,11 +278,14 @@ class SequenceGateTest {
   /**
    * For any observations (two rules with different {@code within}, two hosts, several series, same
    * instants, out of order, late) and any watermarks, CEP behind the gate emits exactly the matches
-   * CEP emits on everything, in the same order.
+   * CEP emits on everything, in the same order for each (rule, host); also when THENs go on
+   * undecided because too many wait.
    */
   @Property(tries = 300)
   void cepBehindTheGateMatchesAsCepOnEverything(
-      @ForAll("steps") @Size(min = 10, max = 120) List<Step> relative) throws Exception {
+      @ForAll("steps") @Size(min = 10, max = 120) List<Step> relative,
+      @ForAll("maxWaiting") int maxWaiting)
+      throws Exception {
     List<Step> steps = absolute(relative);
     Map<String, List<String>> direct;
     Map<String, List<String>> gated;
@@ -277,7 +300,7 @@ class SequenceGateTest {
       cep.processWatermark(Long.MAX_VALUE);
       direct = matches(cep);
     }
-    try (var gate = harness();
+    try (var gate = harness(maxWaiting);
         var cep = cep()) {
       for (Step s : steps) {
         if (s.signal() == null) {
@@ -295,6 +318,11 @@ class SequenceGateTest {
     // the property would hold trivially on inputs that never match: most must match
     Statistics.label("matches").collect(direct.isEmpty() ? "none" : "some");
     Statistics.label("matches").coverage(c -> c.check("some").percentage(p -> p >= 70));
+  }
+
+  @Provide
+  Arbitrary<Integer> maxWaiting() {
+    return Arbitraries.of(1, 3, SequenceGate.DEFAULT_MAX_WAITING);
   }
 
   @Provide
