@@ -6,7 +6,9 @@ import static io.sysmonstm.analytics.testing.Snapshots.sample;
 import static io.sysmonstm.analytics.testing.Snapshots.snap;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sysmonstm.analytics.snapshot.HostFacts;
 import io.sysmonstm.analytics.snapshot.HostSnapshot;
+import io.sysmonstm.analytics.snapshot.Sample;
 import io.sysmonstm.embedded.EmbeddedRedis;
 import java.net.URI;
 import java.util.List;
@@ -96,6 +98,50 @@ class RedisLiveWriterIT {
     write(at("web-2", 5, 0.4));
     assertThat(jedis.zscore("sysmonstm:hosts", "web-2"))
         .isEqualTo((double) T0.plusSeconds(9).toEpochMilli());
+  }
+
+  /**
+   * What Redis holds is exactly the contract's fields ({@link LiveValues#hashFields}, {@link
+   * LiveValues#recentFields}), non-ASCII host facts and attributes included, for two hosts and two
+   * snapshots of one host written in two round trips.
+   */
+  @Test
+  void theHashAndStreamHoldExactlyTheContractFieldsNonAsciiTextIncluded() {
+    HostSnapshot first =
+        new HostSnapshot(
+            "hôst-1",
+            "run",
+            1,
+            T0.toEpochMilli(),
+            new HostFacts("rechner-ü ☃", "Debian GNU/Linux 12", 4, 8_000_000_000L, "0.1.0"),
+            new Sample[] {sample(CPU, Map.of("cpu", "é"), 0.25), sample(CPU, 0.5)});
+    HostSnapshot other =
+        new HostSnapshot(
+            "web-2",
+            "run",
+            1,
+            T0.toEpochMilli(),
+            new HostFacts("web-2", "Debian GNU/Linux 12", 4, 8_000_000_000L, "0.1.0"),
+            new Sample[] {sample(CPU, Map.of("cpu", "é"), 0.75)});
+    HostSnapshot second =
+        new HostSnapshot(
+            "hôst-1",
+            "run",
+            2,
+            T0.plusSeconds(1).toEpochMilli(),
+            first.facts(),
+            new Sample[] {sample(CPU, Map.of("cpu", "é"), 1.5e-7), sample(CPU, 0.125)});
+    write(first, other);
+    write(second);
+
+    assertThat(jedis.hgetAll(LiveValues.hostKey("hôst-1")))
+        .isEqualTo(LiveValues.hashFields(second));
+    assertThat(jedis.hgetAll(LiveValues.hostKey("web-2"))).isEqualTo(LiveValues.hashFields(other));
+    List<StreamEntry> recent =
+        jedis.xrange(LiveValues.recentKey("hôst-1"), (StreamEntryID) null, (StreamEntryID) null);
+    assertThat(recent)
+        .extracting(StreamEntry::getFields)
+        .containsExactly(LiveValues.recentFields(first), LiveValues.recentFields(second));
   }
 
   @Test
