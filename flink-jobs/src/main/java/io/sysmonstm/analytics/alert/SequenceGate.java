@@ -55,13 +55,13 @@ public final class SequenceGate extends AbstractStreamOperator<SequenceSignal>
   /** Union state: the waiting THENs and the FIRSTs in reach. */
   static final String STATE = "sequence-gate-v1";
 
+  private final int maxWaiting;
+
   /** THENs waiting for the watermark, earliest first. */
   private transient PriorityQueue<SequenceSignal> waiting;
 
   /** FIRSTs in reach, per (rule, host): by event time, to the last time they reach. */
   private transient Map<String, NavigableMap<Long, Long>> firsts;
-
-  private final int maxWaiting;
 
   private transient long watermark;
   private transient ListState<SequenceSignal> state;
