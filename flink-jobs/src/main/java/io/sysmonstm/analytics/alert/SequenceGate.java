@@ -60,8 +60,8 @@ public final class SequenceGate extends AbstractStreamOperator<SequenceSignal>
   /** THENs waiting for the watermark, earliest first. */
   private transient PriorityQueue<SequenceSignal> waiting;
 
-  /** FIRSTs in reach, per (rule, host): by event time, to the last time they reach. */
-  private transient Map<String, NavigableMap<Long, Long>> firsts;
+  /** FIRSTs in reach, per (rule, host), by event time. */
+  private transient Map<String, NavigableMap<Long, SequenceSignal>> firsts;
 
   private transient long watermark;
   private transient ListState<SequenceSignal> state;
@@ -128,10 +128,8 @@ public final class SequenceGate extends AbstractStreamOperator<SequenceSignal>
   public void snapshotState(StateSnapshotContext context) throws Exception {
     super.snapshotState(context);
     List<SequenceSignal> all = new ArrayList<>(waiting);
-    for (Map.Entry<String, NavigableMap<Long, Long>> key : firsts.entrySet()) {
-      for (Map.Entry<Long, Long> f : key.getValue().entrySet()) {
-        all.add(first(key.getKey(), f.getKey(), f.getValue()));
-      }
+    for (NavigableMap<Long, SequenceSignal> key : firsts.values()) {
+      all.addAll(key.values());
     }
     state.update(all);
   }
@@ -175,53 +173,41 @@ public final class SequenceGate extends AbstractStreamOperator<SequenceSignal>
       }
     }
     // a FIRST whose reach the watermark has passed covers no THEN still to come
-    Iterator<NavigableMap<Long, Long>> keys = firsts.values().iterator();
+    Iterator<NavigableMap<Long, SequenceSignal>> keys = firsts.values().iterator();
     while (keys.hasNext()) {
-      NavigableMap<Long, Long> reach = keys.next();
-      reach.values().removeIf(until -> until <= watermark);
-      if (reach.isEmpty()) {
+      NavigableMap<Long, SequenceSignal> known = keys.next();
+      known.values().removeIf(f -> reach(f) <= watermark);
+      if (known.isEmpty()) {
         keys.remove();
       }
     }
     super.processWatermark(mark);
   }
 
+  /** Keeps a FIRST; of two at one instant, the one that reaches further. */
   private void remember(SequenceSignal first) {
     firsts
         .computeIfAbsent(first.ruleHost(), k -> new TreeMap<>())
-        .merge(first.ts(), first.ts() + first.withinMs(), Math::max);
+        .merge(first.ts(), first, (a, b) -> reach(a) >= reach(b) ? a : b);
+  }
+
+  /** The last time a FIRST's rule takes a THEN after it. */
+  private static long reach(SequenceSignal first) {
+    return first.ts() + first.withinMs();
   }
 
   /** Whether a known FIRST of the THEN's (rule, host) is at most its {@code within} before it. */
   private boolean covered(SequenceSignal then) {
-    NavigableMap<Long, Long> reach = firsts.get(then.ruleHost());
-    if (reach == null) {
+    NavigableMap<Long, SequenceSignal> known = firsts.get(then.ruleHost());
+    if (known == null) {
       return false;
     }
     long from = then.ts() - SequencePattern.MAX_WITHIN.toMillis();
-    for (long until : reach.subMap(from, true, then.ts(), true).descendingMap().values()) {
-      if (until >= then.ts()) {
+    for (SequenceSignal f : known.subMap(from, true, then.ts(), true).descendingMap().values()) {
+      if (reach(f) >= then.ts()) {
         return true;
       }
     }
     return false;
-  }
-
-  /** A FIRST as kept in the checkpoint: its time and how far it reaches are what is used. */
-  private static SequenceSignal first(String ruleHost, long ts, long until) {
-    int cut = ruleHost.indexOf('\u0000');
-    return new SequenceSignal(
-        ruleHost.substring(0, cut),
-        ruleHost.substring(cut + 1),
-        "",
-        SequenceSignal.FIRST,
-        ts,
-        Double.NaN,
-        until - ts,
-        "",
-        Double.NaN,
-        "",
-        "",
-        false);
   }
 }
