@@ -1,5 +1,6 @@
 package io.sysmonstm.analytics.alert;
 
+import io.sysmonstm.analytics.snapshot.HostOwner;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -13,7 +14,6 @@ import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
@@ -99,12 +99,7 @@ public final class SequenceGate extends AbstractStreamOperator<SequenceSignal>
     if (context.isRestored()) {
       TaskInfo task = getRuntimeContext().getTaskInfo();
       for (SequenceSignal s : state.get()) {
-        int owner =
-            KeyGroupRangeAssignment.assignKeyToParallelOperator(
-                s.hostId(),
-                task.getMaxNumberOfParallelSubtasks(),
-                task.getNumberOfParallelSubtasks());
-        if (owner != task.getIndexOfThisSubtask()) {
+        if (!HostOwner.owns(task, s.hostId())) {
           continue;
         }
         if (s.kind() == SequenceSignal.FIRST) {

@@ -1,5 +1,6 @@
 package io.sysmonstm.analytics.rollup;
 
+import io.sysmonstm.analytics.snapshot.HostOwner;
 import io.sysmonstm.analytics.snapshot.HostSnapshot;
 import io.sysmonstm.analytics.typeinfo.SharedInstanceTypeInfo;
 import java.time.Duration;
@@ -19,7 +20,6 @@ import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.OperatorStateStore;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
-import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
@@ -188,10 +188,7 @@ public final class MinuteBatches extends AbstractStreamOperator<MinuteBatch>
   private void restore(Iterable<MinuteBatch> batches) {
     TaskInfo task = getRuntimeContext().getTaskInfo();
     for (MinuteBatch b : batches) {
-      int owner =
-          KeyGroupRangeAssignment.assignKeyToParallelOperator(
-              b.hostId, task.getMaxNumberOfParallelSubtasks(), task.getNumberOfParallelSubtasks());
-      if (owner == task.getIndexOfThisSubtask()) {
+      if (HostOwner.owns(task, b.hostId)) {
         builder(windowStart(b.maxTimestamp()), b.hostId).addAll(b);
         buffered += b.size();
       }
