@@ -364,22 +364,7 @@ class SequenceGateTest {
         steps.add(new Step(null, base));
       } else {
         SequenceSignal r = s.signal();
-        steps.add(
-            new Step(
-                new SequenceSignal(
-                    r.ruleId(),
-                    r.hostId(),
-                    r.series(),
-                    r.kind(),
-                    base + r.ts(),
-                    r.value(),
-                    r.withinMs(),
-                    r.severity(),
-                    r.threshold(),
-                    r.summary(),
-                    r.labels(),
-                    false),
-                0));
+        steps.add(new Step(r.as(r.kind(), r.series(), base + r.ts(), r.value()), 0));
       }
     }
     return steps;

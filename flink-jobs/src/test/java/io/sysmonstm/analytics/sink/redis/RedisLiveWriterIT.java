@@ -2,6 +2,7 @@ package io.sysmonstm.analytics.sink.redis;
 
 import static io.sysmonstm.analytics.testing.Snapshots.CPU;
 import static io.sysmonstm.analytics.testing.Snapshots.T0;
+import static io.sysmonstm.analytics.testing.Snapshots.facts;
 import static io.sysmonstm.analytics.testing.Snapshots.sample;
 import static io.sysmonstm.analytics.testing.Snapshots.snap;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -107,30 +108,13 @@ class RedisLiveWriterIT {
    */
   @Test
   void theHashAndStreamHoldExactlyTheContractFieldsNonAsciiTextIncluded() {
+    HostFacts facts = new HostFacts("rechner-ü ☃", "Debian GNU/Linux 12", 4, 8_000_000_000L, "0.1");
     HostSnapshot first =
-        new HostSnapshot(
-            "hôst-1",
-            "run",
-            1,
-            T0.toEpochMilli(),
-            new HostFacts("rechner-ü ☃", "Debian GNU/Linux 12", 4, 8_000_000_000L, "0.1.0"),
-            new Sample[] {sample(CPU, Map.of("cpu", "é"), 0.25), sample(CPU, 0.5)});
+        snapshot("hôst-1", 1, facts, sample(CPU, Map.of("cpu", "é"), 0.25), sample(CPU, 0.5));
     HostSnapshot other =
-        new HostSnapshot(
-            "web-2",
-            "run",
-            1,
-            T0.toEpochMilli(),
-            new HostFacts("web-2", "Debian GNU/Linux 12", 4, 8_000_000_000L, "0.1.0"),
-            new Sample[] {sample(CPU, Map.of("cpu", "é"), 0.75)});
+        snapshot("web-2", 1, facts("web-2"), sample(CPU, Map.of("cpu", "é"), 0.75));
     HostSnapshot second =
-        new HostSnapshot(
-            "hôst-1",
-            "run",
-            2,
-            T0.plusSeconds(1).toEpochMilli(),
-            first.facts(),
-            new Sample[] {sample(CPU, Map.of("cpu", "é"), 1.5e-7), sample(CPU, 0.125)});
+        snapshot("hôst-1", 2, facts, sample(CPU, Map.of("cpu", "é"), 1.5e-7), sample(CPU, 0.125));
     write(first, other);
     write(second);
 
@@ -142,6 +126,12 @@ class RedisLiveWriterIT {
     assertThat(recent)
         .extracting(StreamEntry::getFields)
         .containsExactly(LiveValues.recentFields(first), LiveValues.recentFields(second));
+  }
+
+  /** Snapshot {@code seq} of a host, {@code seq - 1} seconds after T0. */
+  static HostSnapshot snapshot(String host, long seq, HostFacts facts, Sample... samples) {
+    return new HostSnapshot(
+        host, "run", seq, T0.plusSeconds(seq - 1).toEpochMilli(), facts, samples);
   }
 
   @Test
