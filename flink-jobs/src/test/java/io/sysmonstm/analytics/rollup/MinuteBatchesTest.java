@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sysmonstm.analytics.snapshot.HostSnapshot;
 import io.sysmonstm.analytics.snapshot.Sample;
+import io.sysmonstm.analytics.testing.Rescale;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,14 +23,12 @@ import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.apache.flink.util.OutputTag;
 import org.junit.jupiter.api.Test;
@@ -216,25 +215,22 @@ class MinuteBatchesTest {
       }
       checkpoint = h.snapshot(1, 1);
     }
-    List<String> all = new ArrayList<>();
-    for (int subtask = 0; subtask < 3; subtask++) {
-      OperatorSubtaskState part =
-          AbstractStreamOperatorTestHarness.repartitionOperatorState(
-              checkpoint, 128, 1, 3, subtask);
-      try (var h = harness(1000, part, 128, 3, subtask)) {
-        h.processWatermark(M0 + MINUTE);
-        for (String line : drain(h)) {
-          if (line.startsWith("close")) {
-            String host = line.split(" ")[1];
-            assertThat(KeyGroupRangeAssignment.assignKeyToParallelOperator(host, 128, 3))
-                .as(host + " restored by its owner")
-                .isEqualTo(subtask);
-            all.add(host);
+    Rescale.eachHostRestoredByItsOwner(
+        checkpoint,
+        3,
+        hosts,
+        (part, subtask) -> {
+          List<String> restored = new ArrayList<>();
+          try (var h = harness(1000, part, Rescale.MAX_PARALLELISM, 3, subtask)) {
+            h.processWatermark(M0 + MINUTE);
+            for (String line : drain(h)) {
+              if (line.startsWith("close")) {
+                restored.add(line.split(" ")[1]);
+              }
+            }
           }
-        }
-      }
-    }
-    assertThat(all).containsExactlyInAnyOrderElementsOf(hosts);
+          return restored;
+        });
   }
 
   /**
