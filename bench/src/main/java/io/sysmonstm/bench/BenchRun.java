@@ -12,6 +12,7 @@ import io.sysmonstm.bench.fleet.BreachPlan;
 import io.sysmonstm.bench.fleet.FleetSpec;
 import io.sysmonstm.bench.probe.FlinkRest;
 import io.sysmonstm.bench.probe.PostgresCounts;
+import io.sysmonstm.bench.probe.RedisMemory;
 import io.sysmonstm.bench.probe.ResourceMeter;
 import io.sysmonstm.bench.report.BenchReport;
 import io.sysmonstm.config.Durations;
@@ -73,6 +74,10 @@ final class BenchRun {
 
   private final BenchConfig cfg;
   private final BenchServers servers;
+
+  /** Redis when the run began, for the keys it evicts during the run (null: not readable). */
+  private RedisMemory.Reading redisAtStart;
+
   private final String tag;
   private Instant start;
   private final String topic;
@@ -138,6 +143,7 @@ final class BenchRun {
     createTopics();
     Migrations.apply(servers.jdbcUrl(), cfg.jdbcUser(), cfg.jdbcPassword());
     String load = loadAverage();
+    redisAtStart = redisMemory();
 
     // alert-latency: the fleet starts when the job runs, its event time is the wall clock
     FleetSimulator sim = timed() ? null : fleet(ticks);
@@ -984,6 +990,14 @@ final class BenchRun {
             w.samplesExpected,
             w.samples,
             w.allRowsNanos == 0 ? null : (w.allRowsNanos - w.firstReadNanos) / 1e9);
+    RedisMemory.Reading redisAtEnd = redisMemory();
+    BenchReport.Live live =
+        redisAtStart == null || redisAtEnd == null
+            ? null
+            : new BenchReport.Live(
+                redisAtEnd.usedBytes(),
+                redisAtEnd.maxBytes(),
+                redisAtEnd.evictedKeys() - redisAtStart.evictedKeys());
     List<BenchReport.VertexLoad> loads = new ArrayList<>();
     for (FlinkRest.Vertex v : w.vertices) {
       double[] acc = w.loads.get(v.id());
@@ -1040,6 +1054,13 @@ final class BenchRun {
         alerts != null
             ? alertVerdict(complete, exact, w, lag, alerts)
             : verdict(complete, exact, w, consumption, lag, checkpoints);
+    if (live != null && live.evictedKeys() > 0) {
+      verdict +=
+          String.format(
+              java.util.Locale.ROOT,
+              "; Redis evicted %,d keys (live values lost: too small for the fleet)",
+              live.evictedKeys());
+    }
     return new BenchReport(
         setup,
         null,
@@ -1047,11 +1068,22 @@ final class BenchRun {
         consumption,
         lag,
         rows,
+        live,
         checkpoints,
         usage,
         loads,
         alerts,
         new BenchReport.Outcome(complete, exact, verdict));
+  }
+
+  /** Redis's memory and evictions now, or null (logged) when it cannot be read. */
+  private RedisMemory.Reading redisMemory() {
+    try {
+      return RedisMemory.read(servers.redisUrl());
+    } catch (RuntimeException e) {
+      LOG.warn("Cannot read Redis INFO ({}); the report leaves Redis out", e.toString());
+      return null;
+    }
   }
 
   private String alertRules() {

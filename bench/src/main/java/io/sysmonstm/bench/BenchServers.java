@@ -1,12 +1,16 @@
 package io.sysmonstm.bench;
 
+import io.sysmonstm.analytics.sink.redis.LiveValues;
 import io.sysmonstm.bench.probe.ResourceMeter;
 import io.sysmonstm.embedded.EmbeddedKafka;
 import io.sysmonstm.embedded.EmbeddedPostgresServer;
 import io.sysmonstm.embedded.EmbeddedRedis;
+import io.sysmonstm.embedded.Ports;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,6 +21,11 @@ import org.slf4j.LoggerFactory;
 final class BenchServers implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(BenchServers.class);
   static final String DB = "sysmonstm";
+
+  /** Redis memory per recent value (see {@link #redisMemoryMb}). */
+  static final int BYTES_PER_VALUE = 40;
+
+  private static final long REDIS_ROOM_MB = 128;
 
   private final Deque<AutoCloseable> running = new ArrayDeque<>();
   private String kafkaBootstrap;
@@ -56,16 +65,36 @@ final class BenchServers implements AutoCloseable {
         s.redisUrl = cfg.redisUrl().get();
         s.redisDescription = s.redisUrl;
       } else {
-        EmbeddedRedis redis = EmbeddedRedis.start();
+        long memoryMb = redisMemoryMb(cfg);
+        EmbeddedRedis redis = EmbeddedRedis.start(Ports.free(), memoryMb);
         s.running.push(redis);
         s.redisUrl = redis.url();
-        s.redisDescription = "embedded child process (" + s.redisUrl + ")";
+        s.redisDescription =
+            "embedded child process (" + s.redisUrl + ", maxmemory " + memoryMb + " MB)";
       }
       return s;
     } catch (IOException | RuntimeException e) {
       s.close();
       throw e;
     }
+  }
+
+  /**
+   * Memory for an embedded Redis: the recent values of the measured and the warm-up fleet (at most
+   * {@link LiveValues#RECENT_WINDOW_MS} of each host) at {@value #BYTES_PER_VALUE} bytes a value
+   * (measured: 34), plus room for the hosts' hashes and the rest. A deployment is sized for its
+   * fleet; with less, Redis evicts hosts' keys, spending its time on that and losing live values
+   * (the local stack's cap, {@link EmbeddedRedis#DEFAULT_MAX_MEMORY_MB} MB, holds about 1,200 hosts
+   * of the default shape).
+   */
+  static long redisMemoryMb(BenchConfig cfg) {
+    long values = 0;
+    for (Duration span : List.of(cfg.duration(), cfg.warmupDrain())) {
+      long kept = Math.min(span.toMillis(), LiveValues.RECENT_WINDOW_MS);
+      values += (long) cfg.hosts() * cfg.series() * (kept / cfg.interval().toMillis() + 1);
+    }
+    return Math.max(
+        EmbeddedRedis.DEFAULT_MAX_MEMORY_MB, (values * BYTES_PER_VALUE >> 20) + REDIS_ROOM_MB);
   }
 
   String kafkaBootstrap() {

@@ -73,6 +73,11 @@ class JobBenchmarkIT {
         .anySatisfy(n -> assertThat(n).startsWith("Source: snapshots"))
         .anySatisfy(n -> assertThat(n).contains("rollup-1m"));
     assertThat(report.lag()).as("no lag figures in preload mode").isNull();
+    assertThat(report.live().usedBytes()).as("the fleet's live values are in Redis").isPositive();
+    assertThat(report.live().maxBytes())
+        .as("the embedded Redis is sized for the fleet")
+        .isEqualTo(BenchServers.redisMemoryMb(cfg) << 20);
+    assertThat(report.live().evictedKeys()).isZero();
 
     long warmupSnapshots =
         20 * BenchRun.ticks(Duration.ofMinutes(1), Duration.ofSeconds(5), Duration.ofSeconds(1));
@@ -86,7 +91,8 @@ class JobBenchmarkIT {
     assertThat(report.toText())
         .contains("warm-up      first the same job drained 1m of a separate fleet");
 
-    assertThat(report.toText()).contains("Consumed", "Checkpoints", "counts exact");
+    assertThat(report.toText())
+        .contains("Consumed", "Checkpoints", "counts exact", "0 keys evicted during the run");
     JsonNode json = new ObjectMapper().readTree(report.toJson());
     assertThat(json.path("rows").path("rollup1m").asLong()).isEqualTo(300);
     assertThat(json.path("outcome").path("complete").asBoolean()).isTrue();

@@ -37,6 +37,7 @@ public record BenchReport(
     Consumption consumption,
     Lag lag,
     Rows rows,
+    Live live,
     Checkpoints checkpoints,
     ResourceMeter.Usage resources,
     List<VertexLoad> vertices,
@@ -113,6 +114,7 @@ public record BenchReport(
         consumption,
         lag,
         rows,
+        live,
         checkpoints,
         resources,
         vertices,
@@ -174,6 +176,16 @@ public record BenchReport(
       long samplesExpected,
       Long samples,
       Double allRowsSeconds) {}
+
+  /**
+   * Redis at the end of the run (null when it could not be read).
+   *
+   * @param usedBytes memory Redis used
+   * @param maxBytes its {@code maxmemory}, 0 when unlimited
+   * @param evictedKeys keys it evicted during the run: live values lost, Redis too small for the
+   *     fleet
+   */
+  public record Live(long usedBytes, long maxBytes, long evictedKeys) {}
 
   /** Checkpoints triggered while the job worked (before everything was read). */
   public record Checkpoints(
@@ -356,6 +368,15 @@ public record BenchReport(
         r.allRowsSeconds() == null
             ? "NOT REACHED"
             : String.format(Locale.ROOT, "%.1f s", r.allRowsSeconds()));
+    if (live != null) {
+      line(
+          b,
+          "Redis        %s used of %s; %,d keys evicted during the run%s",
+          bytes(live.usedBytes()),
+          live.maxBytes() == 0 ? "no maxmemory" : bytes(live.maxBytes()) + " maxmemory",
+          live.evictedKeys(),
+          live.evictedKeys() > 0 ? " (LIVE VALUES LOST: Redis is too small for the fleet)" : "");
+    }
     Checkpoints k = checkpoints;
     line(
         b,
