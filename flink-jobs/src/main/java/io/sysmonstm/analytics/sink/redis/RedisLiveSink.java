@@ -49,6 +49,7 @@ public final class RedisLiveSink implements Sink<HostSnapshot> {
         flushIntervalMs,
         maxBatch,
         context.getProcessingTimeService(),
-        context.metricGroup());
+        context.metricGroup(),
+        context.getTaskInfo().getIndexOfThisSubtask());
   }
 }

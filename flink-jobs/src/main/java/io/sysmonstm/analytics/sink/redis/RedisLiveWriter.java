@@ -8,6 +8,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
 import org.apache.flink.api.common.operators.ProcessingTimeService;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.metrics.Counter;
@@ -17,14 +21,17 @@ import org.slf4j.LoggerFactory;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.JedisPooled;
 import redis.clients.jedis.Protocol;
-import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.params.ZAddParams;
 
 /**
- * Buffers snapshots and writes them in one pipelined round trip: when {@code maxBatch} are
- * buffered, {@code flushIntervalMs} after the first buffered one, and on every checkpoint. A Redis
- * failure drops that batch (counted, one warning a minute): live values are refreshed by the next
- * snapshot, and the rollups must not stop because the hot tier is away.
+ * Buffers snapshots and hands them to a background thread, which writes each batch in one pipelined
+ * round trip. A batch is handed on when {@code maxBatch} are buffered, {@code flushIntervalMs}
+ * after the first buffered one, and on every checkpoint. So the task thread neither encodes the
+ * commands nor waits for Redis, except that it waits when {@link #MAX_IN_FLIGHT} batches are
+ * already handed on and not yet written (back-pressure). A checkpoint and the end of input wait
+ * until every batch handed on is written. Batches are written in the order they were handed on, by
+ * the one thread. A Redis failure drops that batch (counted, one warning a minute): live values are
+ * refreshed by the next snapshot, and the rollups must not stop because the hot tier is away.
  *
  * <p>Per snapshot it sends the host hash (HSET), the recent-values entry (XADD) and the live
  * message (PUBLISH). The hosts index gets one ZADD per round trip for all its hosts, and the expiry
@@ -36,6 +43,9 @@ final class RedisLiveWriter implements SinkWriter<HostSnapshot> {
   private static final Logger LOG = LoggerFactory.getLogger(RedisLiveWriter.class);
   private static final long WARN_EVERY_MS = 60_000;
 
+  /** Batches handed to the writer thread and not yet written: one being written, one waiting. */
+  static final int MAX_IN_FLIGHT = 2;
+
   private final JedisPooled jedis;
   private final long ttlMs;
   private final long refreshMs;
@@ -43,7 +53,12 @@ final class RedisLiveWriter implements SinkWriter<HostSnapshot> {
   private final long flushIntervalMs;
   private final int maxBatch;
   private final ProcessingTimeService time;
-  private final List<HostSnapshot> buffer = new ArrayList<>();
+  private final ExecutorService background;
+  private final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
+  private List<HostSnapshot> buffer = new ArrayList<>();
+  private boolean timerArmed;
+
+  // the writer thread's own: what follows is only used in writeBatch
 
   /** Per host: when (processing time) its keys' expiry was last renewed by a write that went. */
   private final Map<String, Long> renewedAt = new HashMap<>();
@@ -51,7 +66,6 @@ final class RedisLiveWriter implements SinkWriter<HostSnapshot> {
   private long lastPruneMs;
   private final Counter written;
   private final Counter failed;
-  private boolean timerArmed;
   private long lastWarnMs;
 
   RedisLiveWriter(
@@ -60,7 +74,8 @@ final class RedisLiveWriter implements SinkWriter<HostSnapshot> {
       long flushIntervalMs,
       int maxBatch,
       ProcessingTimeService time,
-      SinkWriterMetricGroup metrics) {
+      SinkWriterMetricGroup metrics,
+      int subtask) {
     this.jedis = new JedisPooled(redisUrl);
     this.ttlMs = ttlSeconds * 1000;
     this.refreshMs = refreshMs(ttlSeconds);
@@ -70,6 +85,14 @@ final class RedisLiveWriter implements SinkWriter<HostSnapshot> {
     this.time = time;
     this.written = metrics.getNumRecordsSendCounter();
     this.failed = metrics.counter("redisWriteFailures");
+    String threadName = "redis-writer live (" + (subtask + 1) + ")";
+    this.background =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, threadName);
+              t.setDaemon(true);
+              return t;
+            });
   }
 
   /** How often a host's key expiry is renewed: a tenth of the TTL, between 1 s and 60 s. */
@@ -78,35 +101,58 @@ final class RedisLiveWriter implements SinkWriter<HostSnapshot> {
   }
 
   @Override
-  public void write(HostSnapshot snapshot, Context context) {
+  public void write(HostSnapshot snapshot, Context context) throws InterruptedException {
     buffer.add(snapshot);
     if (buffer.size() >= maxBatch) {
-      writeBuffered();
+      handOn();
     } else if (!timerArmed) {
       timerArmed = true;
       time.registerTimer(time.getCurrentProcessingTime() + flushIntervalMs, t -> onTimer());
     }
   }
 
-  private void onTimer() {
+  private void onTimer() throws InterruptedException {
     timerArmed = false;
-    writeBuffered();
+    handOn();
   }
 
   @Override
-  public void flush(boolean endOfInput) {
-    writeBuffered();
+  public void flush(boolean endOfInput) throws InterruptedException {
+    handOn();
+    // every batch handed on is written once all slots are free again
+    inFlight.acquire(MAX_IN_FLIGHT);
+    inFlight.release(MAX_IN_FLIGHT);
   }
 
-  private void writeBuffered() {
+  /** Hands the buffered snapshots to the writer thread, first waiting for a free slot. */
+  private void handOn() throws InterruptedException {
     if (buffer.isEmpty()) {
       return;
     }
+    List<HostSnapshot> batch = buffer;
+    buffer = new ArrayList<>(Math.min(maxBatch, 1024));
     long now = time.getCurrentProcessingTime();
+    inFlight.acquire();
+    try {
+      background.execute(
+          () -> {
+            try {
+              writeBatch(batch, now);
+            } finally {
+              inFlight.release();
+            }
+          });
+    } catch (RejectedExecutionException e) {
+      inFlight.release();
+      throw e;
+    }
+  }
+
+  private void writeBatch(List<HostSnapshot> batch, long now) {
     Map<String, Double> lastSeen = new HashMap<>();
     Set<String> renewed = new HashSet<>();
     try (AbstractPipeline p = jedis.pipelined()) {
-      for (HostSnapshot s : buffer) {
+      for (HostSnapshot s : batch) {
         LiveValues live = LiveValues.of(s);
         String key = LiveValues.hostKey(s.hostId());
         // one flat argument array per command (no field maps): this runs for every snapshot
@@ -136,9 +182,11 @@ final class RedisLiveWriter implements SinkWriter<HostSnapshot> {
       for (String host : renewed) {
         renewedAt.put(host, now);
       }
-      written.inc(buffer.size());
-    } catch (JedisException e) {
-      failed.inc(buffer.size());
+      written.inc(batch.size());
+    } catch (RuntimeException e) {
+      // a JedisException when Redis is away; anything else is as much a reason to drop the
+      // batch and keep the job going
+      failed.inc(batch.size());
       // whether the renewals reached Redis is unknown: renew on the next write of each host
       renewedAt.clear();
       long wall = System.currentTimeMillis();
@@ -147,11 +195,9 @@ final class RedisLiveWriter implements SinkWriter<HostSnapshot> {
         LOG.warn(
             "Redis write of {} live snapshot(s) failed ({}); dropping them, the next snapshots"
                 + " refresh the live values",
-            buffer.size(),
-            e.getMessage());
+            batch.size(),
+            e.toString());
       }
-    } finally {
-      buffer.clear();
     }
     pruneSilentHosts(now);
   }
@@ -170,8 +216,10 @@ final class RedisLiveWriter implements SinkWriter<HostSnapshot> {
     renewedAt.values().removeIf(at -> now - at > ttlMs + refreshMs);
   }
 
+  /** Stops the writer thread without waiting (the end of input has flushed before). */
   @Override
   public void close() {
+    background.shutdownNow();
     jedis.close();
   }
 }

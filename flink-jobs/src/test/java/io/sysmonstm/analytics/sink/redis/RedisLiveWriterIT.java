@@ -6,14 +6,18 @@ import static io.sysmonstm.analytics.testing.Snapshots.facts;
 import static io.sysmonstm.analytics.testing.Snapshots.sample;
 import static io.sysmonstm.analytics.testing.Snapshots.snap;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.sysmonstm.analytics.snapshot.HostFacts;
 import io.sysmonstm.analytics.snapshot.HostSnapshot;
 import io.sysmonstm.analytics.snapshot.Sample;
 import io.sysmonstm.embedded.EmbeddedRedis;
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
 import org.apache.flink.streaming.runtime.tasks.TestProcessingTimeService;
 import org.junit.jupiter.api.AfterAll;
@@ -22,6 +26,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.Protocol;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.resps.StreamEntry;
 
@@ -51,14 +56,18 @@ class RedisLiveWriterIT {
     jedis.flushAll();
     time = new TestProcessingTimeService();
     time.setCurrentTime(1_000_000);
-    writer =
-        new RedisLiveWriter(
-            URI.create(redis.url()),
-            TTL_S,
-            100,
-            500,
-            time,
-            UnregisteredMetricsGroup.createSinkWriterMetricGroup());
+    writer = writer(500);
+  }
+
+  RedisLiveWriter writer(int maxBatch) {
+    return new RedisLiveWriter(
+        URI.create(redis.url()),
+        TTL_S,
+        100,
+        maxBatch,
+        time,
+        UnregisteredMetricsGroup.createSinkWriterMetricGroup(),
+        0);
   }
 
   @AfterEach
@@ -70,15 +79,57 @@ class RedisLiveWriterIT {
     return snap(host, T0.plusSeconds(seconds), sample(CPU, cpu));
   }
 
-  void write(HostSnapshot... snapshots) {
+  void write(HostSnapshot... snapshots) throws InterruptedException {
     for (HostSnapshot s : snapshots) {
       writer.write(s, null);
     }
     writer.flush(false);
   }
 
+  /**
+   * The task thread hands full batches to the writer thread and goes on; it waits only when {@link
+   * RedisLiveWriter#MAX_IN_FLIGHT} batches are not yet written, and a flush (checkpoint) waits
+   * until they are. Redis is made to hold write commands ({@code CLIENT PAUSE ... WRITE}) to see
+   * that.
+   */
   @Test
-  void eachSnapshotLeavesItsHashStreamEntryAndIndexScore() {
+  void theTaskWaitsForRedisOnlyWhenTwoBatchesAreInFlightAndAFlushWaitsForAll() throws Exception {
+    assertThat(RedisLiveWriter.MAX_IN_FLIGHT).isEqualTo(2);
+    writer.close();
+    writer = writer(2);
+    jedis.sendCommand(Protocol.Command.CLIENT, "PAUSE", "60000", "WRITE");
+    Thread task =
+        new Thread(
+            () -> {
+              try {
+                for (int i = 0; i < 6; i++) {
+                  writer.write(at("web-" + i, 0, 0.1), null);
+                }
+                writer.flush(false);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "task");
+    AtomicReference<String> shown = new AtomicReference<>("");
+    try {
+      task.start();
+      // batches 1 and 2 are in flight, the task waits to hand on batch 3
+      await().atMost(Duration.ofSeconds(30)).until(() -> task.getState() == Thread.State.WAITING);
+      shown.set(Objects.toString(jedis.zrange(LiveValues.HOSTS, 0, -1)));
+    } finally {
+      jedis.sendCommand(Protocol.Command.CLIENT, "UNPAUSE");
+    }
+    task.join(30_000);
+    assertThat(task.isAlive()).as("the flush returned once Redis wrote").isFalse();
+    assertThat(shown.get()).as("nothing was written while Redis held writes").isEqualTo("[]");
+    assertThat(jedis.zrange(LiveValues.HOSTS, 0, -1))
+        .as("the flush waited until all three batches were written")
+        .containsExactlyInAnyOrder("web-0", "web-1", "web-2", "web-3", "web-4", "web-5");
+  }
+
+  @Test
+  void eachSnapshotLeavesItsHashStreamEntryAndIndexScore() throws Exception {
     write(at("web-1", 0, 0.1), at("web-2", 0, 0.2), at("web-1", 1, 0.3));
 
     assertThat(jedis.hgetAll("sysmonstm:host:web-1"))
@@ -107,7 +158,7 @@ class RedisLiveWriterIT {
    * snapshots of one host written in two round trips.
    */
   @Test
-  void theHashAndStreamHoldExactlyTheContractFieldsNonAsciiTextIncluded() {
+  void theHashAndStreamHoldExactlyTheContractFieldsNonAsciiTextIncluded() throws Exception {
     HostFacts facts = new HostFacts("rechner-ü ☃", "Debian GNU/Linux 12", 4, 8_000_000_000L, "0.1");
     HostSnapshot first =
         snapshot("hôst-1", 1, facts, sample(CPU, Map.of("cpu", "é"), 0.25), sample(CPU, 0.5));
