@@ -58,7 +58,7 @@ final class RedisLiveWriter implements SinkWriter<HostSnapshot> {
   private List<HostSnapshot> buffer = new ArrayList<>();
   private boolean timerArmed;
 
-  // the writer thread's own: what follows is only used in writeBatch
+  // the writer thread's own: what follows is used only by writeBatch and what it calls
 
   /** Per host: when (processing time) its keys' expiry was last renewed by a write that went. */
   private final Map<String, Long> renewedAt = new HashMap<>();
