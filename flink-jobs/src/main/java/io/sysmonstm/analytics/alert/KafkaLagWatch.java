@@ -1,5 +1,6 @@
 package io.sysmonstm.analytics.alert;
 
+import io.sysmonstm.analytics.DaemonThreads;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -63,13 +64,7 @@ public final class KafkaLagWatch implements PipelineHealth {
     endMovedMs = now;
     lastCommitted = -1;
     lastEnd = -1;
-    poller =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "kafka-lag-watch");
-              t.setDaemon(true);
-              return t;
-            });
+    poller = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("kafka-lag-watch"));
     poller.scheduleWithFixedDelay(this::poll, 0, POLL_MS, TimeUnit.MILLISECONDS);
   }
 

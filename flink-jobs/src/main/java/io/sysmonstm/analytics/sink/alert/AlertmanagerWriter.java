@@ -1,5 +1,6 @@
 package io.sysmonstm.analytics.sink.alert;
 
+import io.sysmonstm.analytics.DaemonThreads;
 import io.sysmonstm.analytics.alert.AlertEvent;
 import java.io.IOException;
 import java.net.URI;
@@ -19,7 +20,6 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.connector.sink2.StatefulSinkWriter;
@@ -104,10 +104,11 @@ final class AlertmanagerWriter implements StatefulSinkWriter<AlertEvent, Alertma
     metrics.gauge("alertmanagerPendingEvents", this::pendingCount);
 
     restore(restored);
-    this.httpExecutor = Executors.newCachedThreadPool(daemon("alertmanager-http"));
+    this.httpExecutor = Executors.newCachedThreadPool(DaemonThreads.named("alertmanager-http"));
     this.http =
         HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).executor(httpExecutor).build();
-    this.sender = Executors.newSingleThreadScheduledExecutor(daemon("alertmanager-sender"));
+    this.sender =
+        Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("alertmanager-sender"));
     sender.scheduleWithFixedDelay(this::sendSafely, 0, SEND_EVERY_MS, TimeUnit.MILLISECONDS);
   }
 
@@ -374,14 +375,6 @@ final class AlertmanagerWriter implements StatefulSinkWriter<AlertEvent, Alertma
     synchronized (lock) {
       return pending.size() + inFlight.size();
     }
-  }
-
-  private static ThreadFactory daemon(String name) {
-    return r -> {
-      Thread t = new Thread(r, name);
-      t.setDaemon(true);
-      return t;
-    };
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.sysmonstm.analytics.sink.jdbc;
 
+import io.sysmonstm.analytics.DaemonThreads;
 import java.io.IOException;
 import java.io.Serializable;
 import java.util.ArrayDeque;
@@ -117,13 +118,7 @@ public final class DistinctKeySink<T> implements Sink<T>, SupportsWriterState<T,
       WriterInitContext context, Collection<List<T>> recovered) throws IOException {
     int subtask = context.getTaskInfo().getIndexOfThisSubtask();
     String threadName = "jdbc-writer " + table + " (" + (subtask + 1) + ")";
-    ExecutorService background =
-        Executors.newSingleThreadExecutor(
-            r -> {
-              Thread t = new Thread(r, threadName);
-              t.setDaemon(true);
-              return t;
-            });
+    ExecutorService background = Executors.newSingleThreadExecutor(DaemonThreads.named(threadName));
     MailboxExecutor mailbox = context.getMailboxExecutor();
     return new Writer<>(
         table,

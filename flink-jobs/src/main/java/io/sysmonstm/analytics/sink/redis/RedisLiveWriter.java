@@ -1,5 +1,6 @@
 package io.sysmonstm.analytics.sink.redis;
 
+import io.sysmonstm.analytics.DaemonThreads;
 import io.sysmonstm.analytics.snapshot.HostSnapshot;
 import java.net.URI;
 import java.util.ArrayList;
@@ -86,13 +87,7 @@ final class RedisLiveWriter implements SinkWriter<HostSnapshot> {
     this.written = metrics.getNumRecordsSendCounter();
     this.failed = metrics.counter("redisWriteFailures");
     String threadName = "redis-writer live (" + (subtask + 1) + ")";
-    this.background =
-        Executors.newSingleThreadExecutor(
-            r -> {
-              Thread t = new Thread(r, threadName);
-              t.setDaemon(true);
-              return t;
-            });
+    this.background = Executors.newSingleThreadExecutor(DaemonThreads.named(threadName));
   }
 
   /** How often a host's key expiry is renewed: a tenth of the TTL, between 1 s and 60 s. */
