@@ -46,7 +46,7 @@ public record LocalConfig(
     int parallelism,
     Duration checkpointInterval) {
 
-  /** Database, user and password of the embedded PostgreSQL (DESIGN: all {@code sysmonstm}). */
+  /** Database, user, password of the embedded PostgreSQL (docs/design.md, Ports and defaults). */
   public static final String DB = "sysmonstm";
 
   public LocalConfig {

@@ -8,10 +8,10 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * An alert rule (DESIGN, Alert semantics), valid by construction: the compact constructor checks
- * every invariant and throws {@link RuleException} naming the JSON field. Optional components may
- * be passed as null (or NaN for {@code resolve}) and take their defaults; components that do not
- * apply to the kind may be passed as null and take their "none" value:
+ * An alert rule (docs/design.md, Alert rules), valid by construction: the compact constructor
+ * checks every invariant and throws {@link RuleException} naming the JSON field. Optional
+ * components may be passed as null (or NaN for {@code resolve}) and take their defaults; components
+ * that do not apply to the kind may be passed as null and take their "none" value:
  *
  * <ul>
  *   <li>{@code HOST_DOWN}: metric {@code ""}, match empty, op null, threshold and resolve NaN,

@@ -24,8 +24,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Rules to and from JSON (DESIGN, Alert semantics). Parsing is strict: unknown keys, keys that do
- * not belong to the rule's kind, wrong types, null, non-finite numbers, bad durations, globs and
+ * Rules to and from JSON (docs/design.md, Alert rules). Parsing is strict: unknown keys, keys that
+ * do not belong to the rule's kind, wrong types, null, non-finite numbers, bad durations, globs and
  * templates are each refused with a {@link RuleException} naming the JSON path. {@link #toJson}
  * writes the canonical form: every field with defaults filled, keys in a fixed order.
  */

@@ -8,7 +8,7 @@ import java.util.Objects;
 /**
  * One series of a simulated host: the metric, its attributes and how its values move.
  *
- * @param metric metric name from DESIGN's core series
+ * @param metric metric name from the core series (docs/design.md, Core series)
  * @param attrs attributes naming the instance (empty for whole-machine series)
  * @param kind the shape of its values
  */
@@ -81,7 +81,7 @@ public record SimulatedSeries(String metric, Map<String, String> attrs, Kind kin
   public static final int CORE_COUNT = CORE.size();
 
   /**
-   * The first {@code count} series of a simulated host: DESIGN's core series, then {@code
+   * The first {@code count} series of a simulated host: docs/design.md's core series, then {@code
    * system.cpu.utilization} per core ({@code cpu} = 0, 1, …) until {@code count} is reached.
    */
   public static List<SimulatedSeries> catalog(int count) {

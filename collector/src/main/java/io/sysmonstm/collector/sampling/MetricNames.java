@@ -1,6 +1,6 @@
 package io.sysmonstm.collector.sampling;
 
-/** The metric and attribute names of DESIGN's core series (OpenTelemetry host metrics). */
+/** The metric and attribute names of the core series (docs/design.md, Core series). */
 public final class MetricNames {
   public static final String CPU_UTILIZATION = "system.cpu.utilization";
   public static final String MEMORY_UTILIZATION = "system.memory.utilization";

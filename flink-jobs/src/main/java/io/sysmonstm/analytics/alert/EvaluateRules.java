@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Evaluates the alert rules on each host's snapshots, keyed by host, with the rules broadcast to
- * every subtask (DESIGN, Alert semantics). Per (rule, host, series):
+ * every subtask (docs/design.md, Alert semantics). Per (rule, host, series):
  *
  * <ul>
  *   <li>inactive → pending at the first breaching sample; pending → firing once every sample has

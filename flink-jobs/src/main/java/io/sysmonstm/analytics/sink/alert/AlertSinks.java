@@ -29,7 +29,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
  */
 public final class AlertSinks {
 
-  /** The topic of alert events (DESIGN, Kafka topics). */
+  /** The topic of alert events (docs/design.md, Kafka topics). */
   public static final String DEFAULT_TOPIC = "sysmonstm.alerts";
 
   /**
