@@ -1,12 +1,9 @@
 package io.sysmonstm.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class BenchRunTest {
@@ -32,28 +29,5 @@ class BenchRunTest {
     assertThat(BenchRun.floorMinute(onMinute)).isEqualTo(onMinute);
     assertThat(BenchRun.ceilMinute(within)).isEqualTo(Instant.parse("2025-11-23T06:01:00Z"));
     assertThat(BenchRun.floorMinute(within)).isEqualTo(onMinute);
-  }
-
-  @Test
-  void theSteadyRateIsTheSlopeBetweenTenAndNinetyPercentRead() {
-    List<long[]> points = new ArrayList<>();
-    // a slow start, then 1,000 snapshots/s, then a slow tail
-    points.add(new long[] {0, 0, 0});
-    points.add(new long[] {1_000_000_000L, 50, 0});
-    for (int i = 2; i <= 12; i++) {
-      points.add(new long[] {i * 1_000_000_000L, 50 + (i - 1) * 1000L, 0});
-    }
-    points.add(new long[] {20_000_000_000L, 12_000, 0});
-
-    assertThat(BenchRun.steadyRate(points, 12_000)).isCloseTo(1000, within(0.001));
-  }
-
-  @Test
-  void slopeOfAFlatSeriesIsZeroAndOfALineItsGradient() {
-    assertThat(BenchRun.slope(List.of(new double[] {0, 5}, new double[] {1, 5}))).isZero();
-    assertThat(
-            BenchRun.slope(List.of(new double[] {0, 1}, new double[] {1, 3}, new double[] {2, 5})))
-        .isCloseTo(2, within(1e-9));
-    assertThat(BenchRun.slope(List.of(new double[] {0, 1}))).isZero();
   }
 }

@@ -223,21 +223,45 @@ public final class AnalyticsJob {
     return productionBuilder(cfg).build();
   }
 
-  /** Wires the topology into {@code env}. */
+  /**
+   * Wires the topology into {@code env}: one method per branch of the diagram above, each named
+   * after the operators it adds.
+   */
   public void build(StreamExecutionEnvironment env) {
     DataStream<HostSnapshot> read =
         afterSource.apply(input.open(env, EventTime.watermarks(outOfOrderness, idleness)));
-
-    // resent batches: keyed by host once; every path below reads the deduplicated stream
-    SingleOutputStreamOperator<HostSnapshot> snapshots =
-        read.keyBy(new SnapshotHost())
-            .process(new DropResentSnapshots(dedupTtl))
-            .name("dedup-batches")
-            .uid("dedup-batches");
+    SingleOutputStreamOperator<HostSnapshot> snapshots = dedupBatches(read);
     KeyedStream<HostSnapshot, String> byHost =
         DataStreamUtils.reinterpretAsKeyedStream(snapshots, new SnapshotHost(), Types.STRING);
 
-    // (a) live: newest snapshot per host to Redis at once, no window
+    liveNewest(byHost);
+    rawSamples(snapshots);
+
+    SingleOutputStreamOperator<MinuteBatch> batches = rollup1mBatches(snapshots);
+    SingleOutputStreamOperator<HostRollup> minutes = rollup1m(batches);
+    lateSnapshots(batches);
+    rollup1mRows(minutes);
+    hostsRows(minutes);
+    rollup1h(minutes);
+
+    if (!rules.isEmpty() || rulesInput != null) {
+      alerts(env, byHost);
+    }
+  }
+
+  /**
+   * {@code dedup-batches}: resent batches dropped. The stream is keyed by host once, here; every
+   * branch reads the deduplicated stream.
+   */
+  private SingleOutputStreamOperator<HostSnapshot> dedupBatches(DataStream<HostSnapshot> read) {
+    return read.keyBy(new SnapshotHost())
+        .process(new DropResentSnapshots(dedupTtl))
+        .name("dedup-batches")
+        .uid("dedup-batches");
+  }
+
+  /** {@code live-newest ─ sink-redis-live}: the newest snapshot per host to Redis at once. */
+  private void liveNewest(KeyedStream<HostSnapshot, String> byHost) {
     byHost
         .process(new NewestSnapshotFilter(liveTtl))
         .name("live-newest")
@@ -245,8 +269,10 @@ public final class AnalyticsJob {
         .sinkTo(liveSink)
         .name("sink-redis-live")
         .uid("sink-redis-live");
+  }
 
-    // (b) raw: every sample to `samples`, one `samples_raw` row per snapshot
+  /** {@code raw-samples ─ sink-samples}: every sample, one {@code samples_raw} row a snapshot. */
+  private void rawSamples(SingleOutputStreamOperator<HostSnapshot> snapshots) {
     snapshots
         .map(new SnapshotRows())
         .name("raw-samples")
@@ -254,34 +280,48 @@ public final class AnalyticsJob {
         .sinkTo(samplesSink)
         .name("sink-samples")
         .uid("sink-samples");
+  }
 
-    // (c) rollups: per host, one accumulator per series; the hour is built from the minutes.
-    // Snapshots reach the minute window in batches per host and minute (see MinuteBatches); the
-    // batches decide lateness as the window would and send the late snapshots aside.
-    SingleOutputStreamOperator<MinuteBatch> batches =
-        snapshots
-            .transform(
-                "rollup-1m-batches",
-                // a batch is never changed once built: the chained window shares it
-                SharedInstanceTypeInfo.of(MinuteBatch.class),
-                new MinuteBatches(MINUTE, allowedLateness, MAX_BATCHED_SNAPSHOTS, LATE))
-            .uid("rollup-1m-batches");
-    SingleOutputStreamOperator<HostRollup> minutes =
-        DataStreamUtils.reinterpretAsKeyedStream(batches, new BatchHost(), Types.STRING)
-            .window(TumblingEventTimeWindows.of(MINUTE))
-            .trigger(new MinuteCloseTrigger())
-            .allowedLateness(allowedLateness)
-            // a host's minute goes to three consumers, two of them chained: they share it
-            // instead of each getting a deep copy (HostRollup is immutable)
-            .aggregate(
-                new MinuteAggregate(),
-                new StampBucket(),
-                TypeInformation.of(HostWindow.class),
-                TypeInformation.of(HostWindow.class),
-                SharedInstanceTypeInfo.of(HostRollup.class))
-            .name("rollup-1m")
-            .uid("rollup-1m");
+  /**
+   * {@code rollup-1m-batches}: snapshots reach the minute window in batches per host and minute
+   * (see {@link MinuteBatches}); the batches decide lateness as the window would and send the late
+   * snapshots to the side output {@link #LATE}.
+   */
+  private SingleOutputStreamOperator<MinuteBatch> rollup1mBatches(
+      SingleOutputStreamOperator<HostSnapshot> snapshots) {
+    return snapshots
+        .transform(
+            "rollup-1m-batches",
+            // a batch is never changed once built: the chained window shares it
+            SharedInstanceTypeInfo.of(MinuteBatch.class),
+            new MinuteBatches(MINUTE, allowedLateness, MAX_BATCHED_SNAPSHOTS, LATE))
+        .uid("rollup-1m-batches");
+  }
 
+  /**
+   * {@code rollup-1m}: per host, one accumulator per series, over 1-minute tumbling windows with
+   * the allowed lateness; on the partitioning of {@code dedup-batches} (no second shuffle).
+   */
+  private SingleOutputStreamOperator<HostRollup> rollup1m(
+      SingleOutputStreamOperator<MinuteBatch> batches) {
+    return DataStreamUtils.reinterpretAsKeyedStream(batches, new BatchHost(), Types.STRING)
+        .window(TumblingEventTimeWindows.of(MINUTE))
+        .trigger(new MinuteCloseTrigger())
+        .allowedLateness(allowedLateness)
+        // a host's minute goes to three consumers, two of them chained: they share it
+        // instead of each getting a deep copy (HostRollup is immutable)
+        .aggregate(
+            new MinuteAggregate(),
+            new StampBucket(),
+            TypeInformation.of(HostWindow.class),
+            TypeInformation.of(HostWindow.class),
+            SharedInstanceTypeInfo.of(HostRollup.class))
+        .name("rollup-1m")
+        .uid("rollup-1m");
+  }
+
+  /** The late side output: {@code late-snapshots ─ late-samples-rows ─ sink-late}. */
+  private void lateSnapshots(SingleOutputStreamOperator<MinuteBatch> batches) {
     batches
         .getSideOutput(LATE)
         .process(new LateSnapshots())
@@ -293,7 +333,10 @@ public final class AnalyticsJob {
         .sinkTo(lateSink)
         .name("sink-late")
         .uid("sink-late");
+  }
 
+  /** {@code rollup-1m-rows ─ sink-rollup-1m}. */
+  private void rollup1mRows(SingleOutputStreamOperator<HostRollup> minutes) {
     minutes
         .flatMap(new RollupRows())
         .name("rollup-1m-rows")
@@ -301,7 +344,10 @@ public final class AnalyticsJob {
         .sinkTo(rollup1mSink)
         .name("sink-rollup-1m")
         .uid("sink-rollup-1m");
+  }
 
+  /** {@code hosts-rows ─ sink-hosts}. */
+  private void hostsRows(SingleOutputStreamOperator<HostRollup> minutes) {
     minutes
         .map(new HostRows())
         .name("hosts-rows")
@@ -309,7 +355,13 @@ public final class AnalyticsJob {
         .sinkTo(hostsSink)
         .name("sink-hosts")
         .uid("sink-hosts");
+  }
 
+  /**
+   * {@code keyBy host ─ rollup-1h ─ rollup-1h-rows ─ sink-rollup-1h}: the hour is built from the
+   * minutes.
+   */
+  private void rollup1h(SingleOutputStreamOperator<HostRollup> minutes) {
     minutes
         .keyBy(new RollupHost())
         .window(TumblingEventTimeWindows.of(HOUR))
@@ -323,32 +375,34 @@ public final class AnalyticsJob {
         .sinkTo(rollup1hSink)
         .name("sink-rollup-1h")
         .uid("sink-rollup-1h");
+  }
 
-    // (d) alerts: rules evaluated per host, transitions to every alert sink
-    if (!rules.isEmpty() || rulesInput != null) {
-      DataStream<RuleUpdate> ruleUpdates =
-          rulesInput != null
-              ? rulesInput.open(env)
-              : env.fromData(
-                      List.of(new RuleUpdate("", null)), TypeInformation.of(RuleUpdate.class))
-                  .uid("source-rules")
-                  // fromData cannot be empty: one placeholder, filtered out
-                  .filter(u -> !u.ruleId().isEmpty())
-                  .uid("no-rule-updates");
-      DataStream<AlertEvent> alerts =
-          AlertPipeline.build(
-              byHost, ruleUpdates, rules, alertRetroAfter, pipelineLag, pipelineHealth);
-      for (int i = 0; i < alertSinks.size(); i++) {
-        alerts.sinkTo(alertSinks.get(i)).name("sink-alerts-" + i).uid("sink-alerts-" + i);
-      }
-      if (alertmanager != null) {
-        // it keeps every firing alert to re-send it: one writer holds them all
-        alerts
-            .sinkTo(alertmanager)
-            .setParallelism(1)
-            .name("sink-alerts-alertmanager")
-            .uid("sink-alerts-alertmanager");
-      }
+  /**
+   * {@code rules ─ broadcast}, then {@code alerts} ({@link AlertPipeline}): rules evaluated per
+   * host, transitions to every {@code sink-alerts-*}.
+   */
+  private void alerts(StreamExecutionEnvironment env, KeyedStream<HostSnapshot, String> byHost) {
+    DataStream<RuleUpdate> ruleUpdates =
+        rulesInput != null
+            ? rulesInput.open(env)
+            : env.fromData(List.of(new RuleUpdate("", null)), TypeInformation.of(RuleUpdate.class))
+                .uid("source-rules")
+                // fromData cannot be empty: one placeholder, filtered out
+                .filter(u -> !u.ruleId().isEmpty())
+                .uid("no-rule-updates");
+    DataStream<AlertEvent> alerts =
+        AlertPipeline.build(
+            byHost, ruleUpdates, rules, alertRetroAfter, pipelineLag, pipelineHealth);
+    for (int i = 0; i < alertSinks.size(); i++) {
+      alerts.sinkTo(alertSinks.get(i)).name("sink-alerts-" + i).uid("sink-alerts-" + i);
+    }
+    if (alertmanager != null) {
+      // it keeps every firing alert to re-send it: one writer holds them all
+      alerts
+          .sinkTo(alertmanager)
+          .setParallelism(1)
+          .name("sink-alerts-alertmanager")
+          .uid("sink-alerts-alertmanager");
     }
   }
 

@@ -2,6 +2,7 @@ package io.sysmonstm.local;
 
 import io.sysmonstm.analytics.AnalyticsJob;
 import io.sysmonstm.analytics.JobConfig;
+import io.sysmonstm.analytics.minicluster.OnMiniCluster;
 import io.sysmonstm.collector.Collector;
 import io.sysmonstm.collector.CollectorConfig;
 import io.sysmonstm.config.Settings;
@@ -30,11 +31,8 @@ import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
-import org.apache.flink.runtime.jobgraph.JobGraph;
 import org.apache.flink.runtime.minicluster.MiniCluster;
-import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.streaming.api.graph.StreamGraph;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -168,73 +166,58 @@ public final class LocalStack implements AutoCloseable {
     conf.set(RestOptions.BIND_ADDRESS, "0.0.0.0");
     conf.set(RestOptions.ADDRESS, "localhost");
     conf.set(TaskManagerOptions.NUM_TASK_SLOTS, cfg.parallelism());
-    flink =
-        new MiniCluster(
-            new MiniClusterConfiguration.Builder()
-                .setConfiguration(conf)
-                .setNumTaskManagers(1)
-                .setNumSlotsPerTaskManager(cfg.parallelism())
-                .build());
-    flink.start();
+    flink = OnMiniCluster.start(conf, cfg.parallelism());
     running.push(() -> flink.closeAsync().get(30, TimeUnit.SECONDS));
 
     JobConfig jobCfg =
         JobConfig.from(
             Settings.parse(
-                new String[] {
-                  "--kafka-bootstrap",
-                  kafkaBootstrap,
-                  "--jdbc-url",
-                  jdbcUrl,
-                  "--jdbc-user",
-                  cfg.jdbcUser(),
-                  "--jdbc-password",
-                  cfg.jdbcPassword(),
-                  "--redis-url",
-                  redisUrl,
-                  "--checkpoint-interval",
-                  cfg.checkpointInterval().toMillis() + "ms",
-                  "--checkpoint-dir",
-                  checkpoints.toUri().toString(),
-                  "--state-backend",
-                  "hashmap",
-                  "--parallelism",
-                  String.valueOf(cfg.parallelism()),
-                  "--starting-offsets",
-                  "earliest",
-                  "--migrate",
-                  "false"
-                },
+                connectedTo(
+                    "--checkpoint-interval",
+                    cfg.checkpointInterval().toMillis() + "ms",
+                    "--checkpoint-dir",
+                    checkpoints.toUri().toString(),
+                    "--state-backend",
+                    "hashmap",
+                    "--parallelism",
+                    String.valueOf(cfg.parallelism()),
+                    "--starting-offsets",
+                    "earliest"),
                 Map.of()));
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
     AnalyticsJob.configure(env, jobCfg);
     AnalyticsJob.fromConfig(jobCfg).build(env);
-    StreamGraph streamGraph = env.getStreamGraph();
-    streamGraph.setJobName(AnalyticsJob.NAME);
-    JobGraph graph = streamGraph.getJobGraph();
-    jobId = flink.submitJob(graph).get(60, TimeUnit.SECONDS).getJobID();
-    running.push(this::cancelJob);
-    awaitRunning(Duration.ofSeconds(60));
-  }
-
-  private void awaitRunning(Duration timeout) throws Exception {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    JobStatus status = flink.getJobStatus(jobId).get(10, TimeUnit.SECONDS);
-    while (status != JobStatus.RUNNING) {
-      if (status.isTerminalState() || System.nanoTime() > deadline) {
-        throw new StartupException(
-            "Flink job " + AnalyticsJob.NAME + " did not start (status " + status + ")");
-      }
-      TimeUnit.MILLISECONDS.sleep(100);
-      status = flink.getJobStatus(jobId).get(10, TimeUnit.SECONDS);
+    jobId = OnMiniCluster.submit(flink, env);
+    running.push(() -> OnMiniCluster.cancel(flink, jobId));
+    JobStatus status = OnMiniCluster.awaitRunning(flink, jobId, Duration.ofSeconds(60));
+    if (status != JobStatus.RUNNING) {
+      throw new StartupException(
+          "Flink job " + AnalyticsJob.NAME + " did not start (status " + status + ")");
     }
   }
 
-  private void cancelJob() throws Exception {
-    JobStatus status = flink.getJobStatus(jobId).get(10, TimeUnit.SECONDS);
-    if (!status.isGloballyTerminalState()) {
-      flink.cancelJob(jobId).get(30, TimeUnit.SECONDS);
-    }
+  /**
+   * The flags that point a service at this stack's Kafka, PostgreSQL and Redis (the schema was
+   * migrated once, at start), followed by {@code more}.
+   */
+  private String[] connectedTo(String... more) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--kafka-bootstrap",
+                kafkaBootstrap,
+                "--jdbc-url",
+                jdbcUrl,
+                "--jdbc-user",
+                cfg.jdbcUser(),
+                "--jdbc-password",
+                cfg.jdbcPassword(),
+                "--redis-url",
+                redisUrl,
+                "--migrate",
+                "false"));
+    args.addAll(List.of(more));
+    return args.toArray(String[]::new);
   }
 
   private void startServices() throws Exception {
@@ -253,24 +236,8 @@ public final class LocalStack implements AutoCloseable {
         RelayServer.start(
             RelayConfig.from(
                 Settings.parse(
-                    new String[] {
-                      "--port",
-                      String.valueOf(cfg.relayPort()),
-                      "--redis-url",
-                      redisUrl,
-                      "--jdbc-url",
-                      jdbcUrl,
-                      "--jdbc-user",
-                      cfg.jdbcUser(),
-                      "--jdbc-password",
-                      cfg.jdbcPassword(),
-                      "--kafka-bootstrap",
-                      kafkaBootstrap,
-                      "--rules-topic",
-                      RULES_TOPIC,
-                      "--migrate",
-                      "false"
-                    },
+                    connectedTo(
+                        "--port", String.valueOf(cfg.relayPort()), "--rules-topic", RULES_TOPIC),
                     Map.of())));
     running.push(relay);
     if (cfg.collector()) {

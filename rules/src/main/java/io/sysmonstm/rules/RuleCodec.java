@@ -21,7 +21,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Rules to and from JSON (docs/design.md, Alert rules). Parsing is strict: unknown keys, keys that
@@ -41,47 +40,34 @@ public final class RuleCodec {
           .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
           .build();
 
-  private static final List<String> THRESHOLD_KEYS =
+  /** The keys of a rule on a series' values, first in the key order of every such rule. */
+  private static final List<String> SERIES_KEYS =
       List.of(
-          "id",
-          "kind",
-          "metric",
-          "match",
-          "hosts",
-          "op",
-          "threshold",
-          "for",
-          "resolve",
-          "max_gap",
-          "severity",
-          "summary",
-          "labels");
-  private static final List<String> SEQUENCE_KEYS =
-      List.of(
-          "id",
-          "kind",
-          "metric",
-          "match",
-          "hosts",
-          "op",
-          "threshold",
-          "for",
-          "resolve",
-          "max_gap",
-          "then",
-          "within",
-          "severity",
-          "summary",
-          "labels");
+          "id", "kind", "metric", "match", "hosts", "op", "threshold", "for", "resolve", "max_gap");
+
+  /** The keys every kind of rule ends with. */
+  private static final List<String> NOTIFY_KEYS = List.of("severity", "summary", "labels");
+
+  private static final List<String> SEQUENCE_ONLY = List.of("then", "within");
+  private static final List<String> THRESHOLD_KEYS = keys(SERIES_KEYS, NOTIFY_KEYS);
+  private static final List<String> SEQUENCE_KEYS = keys(SERIES_KEYS, SEQUENCE_ONLY, NOTIFY_KEYS);
   private static final List<String> HOST_DOWN_KEYS =
-      List.of("id", "kind", "hosts", "absent_for", "severity", "summary", "labels");
+      keys(List.of("id", "kind", "hosts", "absent_for"), NOTIFY_KEYS);
   private static final List<String> STEP_KEYS = List.of("metric", "match", "op", "threshold");
-  private static final Set<String> SEQUENCE_ONLY = Set.of("then", "within");
 
   private static final String DURATION_FORM = "a duration like 500ms, 30s, 5m, 1h30m";
   private static final int MESSAGE_LIMIT = 160;
 
   private RuleCodec() {}
+
+  @SafeVarargs
+  private static List<String> keys(List<String>... parts) {
+    List<String> all = new ArrayList<>();
+    for (List<String> part : parts) {
+      all.addAll(part);
+    }
+    return List.copyOf(all);
+  }
 
   /** One rule from a JSON object. */
   public static Rule parse(String json) {

@@ -15,10 +15,8 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Consumer;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.MapState;
@@ -48,10 +46,11 @@ import org.slf4j.LoggerFactory;
  *   <li>firing → resolved at the first sample past the {@code resolve} threshold (hysteresis);
  *   <li>host silence: no snapshot from the host for {@code absent_for} (processing time, so it
  *       fires also when the whole stream is quiet) fires host-down; its next snapshot resolves it.
- *       While the pipeline lags (the watermark is far behind the clock while records flow, or
- *       {@link PipelineHealth} says Kafka is behind), host-down waits and one pipeline-lag alert
- *       stands for all of them ({@link LagSignal} to {@link PipelineLagAlerts}). After a start or
- *       restore no host is called down before {@code absent_for} has passed.
+ *       While the pipeline lags ({@link PipelineLagTracker}: the watermark is far behind the clock
+ *       while records flow, or {@link PipelineHealth} says Kafka is behind), host-down waits and
+ *       one pipeline-lag alert stands for all of them ({@link LagSignal} to {@link
+ *       PipelineLagAlerts}). After a start or restore no host is called down before {@code
+ *       absent_for} has passed.
  * </ul>
  *
  * <p>Lifecycle state is keyed state (checkpointed), updated in the same call that emits the
@@ -82,13 +81,9 @@ public final class EvaluateRules
   /** How often a suppressed host-down check is repeated while the pipeline lags. */
   static final long RECHECK_MS = 5_000;
 
-  /** Records count as flowing when the last one was processed within this. */
-  static final long FLOWING_MS = 5_000;
-
   private final List<Rule> fileRules;
   private final long retroAfterMs;
-  private final long pipelineLagMs;
-  private final PipelineHealth health;
+  private final PipelineLagTracker lag;
 
   private transient MapState<String, SeriesAlert> alerts;
   private transient MapState<String, Double> previous;
@@ -96,8 +91,6 @@ public final class EvaluateRules
   private transient RuleSet ruleSet;
   private transient Map<String, Map<String, String>> attrsCache;
   private transient long openedAtMs;
-  private transient long lastRecordMs;
-  private transient Boolean reportedLagging;
   private transient Counter transitions;
   private transient Counter suppressedHostDown;
 
@@ -112,8 +105,7 @@ public final class EvaluateRules
       List<Rule> fileRules, Duration retroAfter, Duration pipelineLag, PipelineHealth health) {
     this.fileRules = List.copyOf(fileRules);
     this.retroAfterMs = retroAfter.toMillis();
-    this.pipelineLagMs = pipelineLag.toMillis();
-    this.health = Objects.requireNonNull(health, "health");
+    this.lag = new PipelineLagTracker(pipelineLag, health);
   }
 
   @Override
@@ -136,12 +128,12 @@ public final class EvaluateRules
     openedAtMs = -1;
     transitions = getRuntimeContext().getMetricGroup().counter("alertTransitions");
     suppressedHostDown = getRuntimeContext().getMetricGroup().counter("hostDownSuppressed");
-    health.open();
+    lag.open(getRuntimeContext().getTaskInfo().getIndexOfThisSubtask());
   }
 
   @Override
   public void close() {
-    health.close();
+    lag.close();
   }
 
   @Override
@@ -164,8 +156,8 @@ public final class EvaluateRules
     started(now);
     List<Rule> rules = rules(ctx.getBroadcastState(RULES));
     // judged before this record counts: after a quiet spell the watermark is still old
-    reportLag(now, ctx.currentWatermark(), sig -> ctx.output(LAG, sig));
-    lastRecordMs = now;
+    lag.check(now, ctx.currentWatermark(), sig -> ctx.output(LAG, sig));
+    lag.recordProcessed(now);
 
     String host = s.hostId();
     long ts = s.timestampMs();
@@ -359,7 +351,7 @@ public final class EvaluateRules
     started(now);
     String host = ctx.getCurrentKey();
     List<Rule> rules = rules(ctx.getBroadcastState(RULES));
-    Optional<String> lag = reportLag(now, ctx.currentWatermark(), sig -> ctx.output(LAG, sig));
+    Optional<String> lagging = lag.check(now, ctx.currentWatermark(), sig -> ctx.output(LAG, sig));
 
     long next = Long.MAX_VALUE;
     for (Rule r : rules) {
@@ -375,7 +367,7 @@ public final class EvaluateRules
       long due = Math.max(p.lastArrivalMs() + absent, openedAtMs + absent);
       if (now < due) {
         next = Math.min(next, due);
-      } else if (lag.isPresent()) {
+      } else if (lagging.isPresent()) {
         suppressedHostDown.inc();
         next = Math.min(next, now + RECHECK_MS);
       } else {
@@ -403,35 +395,6 @@ public final class EvaluateRules
     if (openedAtMs < 0) {
       openedAtMs = now;
     }
-  }
-
-  /** Checks the lag, reports a change of it, and returns why the pipeline lags (if it does). */
-  private Optional<String> reportLag(long now, long watermark, Consumer<LagSignal> signals) {
-    Optional<String> lag = health.lagging(now);
-    boolean flowing = lastRecordMs > 0 && now - lastRecordMs <= FLOWING_MS;
-    if (lag.isEmpty() && flowing && watermark > Long.MIN_VALUE && now - watermark > pipelineLagMs) {
-      lag =
-          Optional.of(
-              "the watermark trails the clock by "
-                  + Duration.ofMillis(now - watermark).toSeconds()
-                  + " s");
-    }
-    boolean lagging = lag.isPresent();
-    if (reportedLagging == null || reportedLagging != lagging) {
-      reportedLagging = lagging;
-      signals.accept(
-          new LagSignal(
-              getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(),
-              lagging,
-              lag.orElse(""),
-              now));
-      if (lagging) {
-        LOG.warn("Pipeline lagging ({}); host-down alerts wait until it catches up", lag.get());
-      } else if (lastRecordMs > 0) {
-        LOG.info("Pipeline caught up; host-down alerts armed again");
-      }
-    }
-    return lag;
   }
 
   private long minAbsentFor(List<Rule> rules, String host) {

@@ -69,54 +69,12 @@ public record SeriesRollup(
     return merged.toRollup();
   }
 
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof SeriesRollup r
-        && metric.equals(r.metric)
-        && attrs.equals(r.attrs)
-        && count == r.count
-        && Double.compare(sum, r.sum) == 0
-        && Double.compare(min, r.min) == 0
-        && Double.compare(max, r.max) == 0
-        && Double.compare(last, r.last) == 0
-        && lastTs == r.lastTs
-        && Double.compare(p50, r.p50) == 0
-        && Double.compare(p95, r.p95) == 0
-        && Double.compare(p99, r.p99) == 0
-        && sketch.equals(r.sketch);
-  }
-
+  /**
+   * Leaves the sketch out: hashing it encodes it. {@code equals} and {@code toString} are the
+   * record's own (every component; doubles compared with {@link Double#compare}).
+   */
   @Override
   public int hashCode() {
     return Objects.hash(metric, attrs, count, sum, min, max, last, lastTs);
-  }
-
-  @Override
-  public String toString() {
-    return "SeriesRollup[metric="
-        + metric
-        + ", attrs="
-        + attrs
-        + ", count="
-        + count
-        + ", sum="
-        + sum
-        + ", min="
-        + min
-        + ", max="
-        + max
-        + ", last="
-        + last
-        + ", lastTs="
-        + lastTs
-        + ", p50="
-        + p50
-        + ", p95="
-        + p95
-        + ", p99="
-        + p99
-        + ", sketch="
-        + sketch
-        + "]";
   }
 }
