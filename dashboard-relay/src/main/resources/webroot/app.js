@@ -1,4 +1,5 @@
-// sysmonstm dashboard: a card per host, live over /ws, history from /api/hosts/{id}/series;
+// sysmonstm dashboard: health thresholds from /api/config, then a card per host from /api/hosts,
+// live over /ws (messages as io.sysmonstm.live describes them), history from /api/hosts/{id}/series;
 // active alerts and recent transitions from /api/alerts, then live over /ws; the rules from
 // /api/rules. Every piece of text that comes from collectors or rules (host names, os,
 // mountpoints, devices, summaries) is set with textContent on elements made with
@@ -6,14 +7,15 @@
 'use strict';
 
 (function () {
-  const STALE_AFTER_MS = 30000;      // matches the relay's default --stale-after
-  const DOWN_AFTER_MS = 300000;      // the live hash expires after 5 minutes of silence
   const REFRESH_MS = 15000;          // re-read /api/hosts (new hosts, health from the server)
   const SPARK_POINTS = 60;
   const MAX_HISTORY = 50;             // recent alert transitions shown
   const SEVERITIES = ['critical', 'warning', 'info'];
 
   const hosts = new Map();           // host_id -> {data, el, fields, spark, cpu: []}
+  // the relay's health thresholds (GET /api/config), the ones /api/hosts applies; until they are
+  // known a card shows the relay's word without ageing it
+  const limits = { staleAfterMs: null, downAfterMs: null };
   const grid = document.getElementById('hosts');
   const conn = document.getElementById('conn');
   const summary = document.getElementById('summary');
@@ -192,8 +194,8 @@
   function healthOf(h) {
     // the server's word, aged on the client as time passes without a snapshot
     const age = Date.now() - (h.data.last_seen || 0);
-    if (h.data.health === 'down' || age > DOWN_AFTER_MS) return 'down';
-    if (age > STALE_AFTER_MS) return 'stale';
+    if (h.data.health === 'down' || (limits.downAfterMs !== null && age > limits.downAfterMs)) return 'down';
+    if (limits.staleAfterMs !== null && age > limits.staleAfterMs) return 'stale';
     return h.data.health || 'up';
   }
 
@@ -300,7 +302,21 @@
 
   // ---------------------------------------------------------------- REST
 
+  /** The relay's thresholds; false when it cannot say (the next host refresh asks again). */
+  async function loadConfig() {
+    try {
+      const c = await getJson('api/config');
+      if (num(c.stale_after_ms) === null || num(c.down_after_ms) === null) return false;
+      limits.staleAfterMs = c.stale_after_ms;
+      limits.downAfterMs = c.down_after_ms;
+      return true;
+    } catch (e) {
+      return false;
+    }
+  }
+
   async function loadHosts() {
+    if (limits.staleAfterMs === null) await loadConfig();
     try {
       const res = await fetch('api/hosts', { headers: { Accept: 'application/json' } });
       if (!res.ok) throw new Error('HTTP ' + res.status);

@@ -2,6 +2,7 @@ package io.sysmonstm.relay;
 
 import io.sysmonstm.config.Settings;
 import io.sysmonstm.config.StartupException;
+import io.sysmonstm.live.RedisKeys;
 import io.sysmonstm.relay.alerts.AlertsApi;
 import io.sysmonstm.relay.alerts.AlertsReader;
 import io.sysmonstm.relay.health.DependencyStatus;
@@ -12,6 +13,7 @@ import io.sysmonstm.relay.http.RelayVerticle;
 import io.sysmonstm.relay.live.LiveFeed;
 import io.sysmonstm.relay.live.RedisSubscriber;
 import io.sysmonstm.relay.metrics.RelayMetrics;
+import io.sysmonstm.relay.page.PageConfigApi;
 import io.sysmonstm.relay.rules.AdminToken;
 import io.sysmonstm.relay.rules.RulePublisher;
 import io.sysmonstm.relay.rules.RulesApi;
@@ -143,6 +145,7 @@ public final class RelayServer implements AutoCloseable {
               new RelayVerticle.Parts(
                   cfg.bind(),
                   cfg.port(),
+                  new PageConfigApi(cfg.staleAfter(), RedisKeys.DEFAULT_LIVE_TTL),
                   new HostsApi(
                       new HostsReader(redis, pg, redisStatus, pgStatus, cfg.staleAfter(), clock)),
                   new SeriesApi(new SeriesReader(pg, pgStatus), new RecentReader(redis), clock),

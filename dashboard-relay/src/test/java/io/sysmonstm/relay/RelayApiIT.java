@@ -37,6 +37,9 @@ class RelayApiIT {
   private static final Instant T0 = Instant.parse("2025-01-01T00:00:00Z");
   private static final String CPU = "system.cpu.utilization";
 
+  /** Not the default (30 s), so the page's threshold is seen to come from the setting. */
+  private static final Duration STALE_AFTER = Duration.ofSeconds(45);
+
   private static EmbeddedRedis redis;
   private static String jdbcUrl;
   private static RelayServer relay;
@@ -57,7 +60,7 @@ class RelayApiIT {
                 TestPostgres.USER,
                 TestPostgres.PASSWORD,
                 true,
-                Duration.ofSeconds(30),
+                STALE_AFTER,
                 RelayConfig.DEFAULT_KAFKA_BOOTSTRAP,
                 RelayConfig.DEFAULT_RULES_TOPIC,
                 Optional.empty()));
@@ -256,6 +259,19 @@ class RelayApiIT {
     assertThat(web2.getString("health")).isEqualTo("stale");
     // the API returns the name as data; the page sets it as text
     assertThat(web2.getString("hostname")).isEqualTo("<img src=x onerror=alert(1)>");
+  }
+
+  @Test
+  void configGivesThePageTheHealthThresholdsOfTheHostList() throws Exception {
+    HttpResponse<Buffer> r = get("/api/config");
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.getHeader("Content-Type")).startsWith("application/json");
+    assertThat(r.getHeader("Cache-Control")).isEqualTo("no-store");
+    JsonObject config = r.bodyAsJsonObject();
+    assertThat(config.fieldNames()).containsExactlyInAnyOrder("stale_after_ms", "down_after_ms");
+    // the relay's --stale-after, and the job's default --live-ttl (the live hash's expiry)
+    assertThat(config.getLong("stale_after_ms")).isEqualTo(45_000L);
+    assertThat(config.getLong("down_after_ms")).isEqualTo(300_000L);
   }
 
   @Test
@@ -557,6 +573,8 @@ class RelayApiIT {
     HttpResponse<Buffer> app = get("/app.js");
     assertThat(app.statusCode()).isEqualTo(200);
     assertThat(app.bodyAsString())
+        // health thresholds come from the relay
+        .contains("getJson('api/config')")
         .contains("textContent")
         .contains("dataset.field", "dataset.hostId")
         .doesNotContain("innerHTML")

@@ -8,6 +8,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sysmonstm.collector.CollectorConfig;
+import io.sysmonstm.live.HostFields;
+import io.sysmonstm.live.Messages;
+import io.sysmonstm.live.RedisKeys;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -202,41 +205,29 @@ class DashboardBrowserIT {
     String os = "<b>ProbeOS</b>";
     long now = System.currentTimeMillis();
     try (JedisPooled redis = new JedisPooled(URI.create(stack.redisUrl()))) {
-      String key = "sysmonstm:host:" + id;
+      String key = RedisKeys.hostKey(id);
       redis.hset(
           key,
           Map.of(
-              "host_id",
+              HostFields.HOST_ID,
               id,
-              "hostname",
+              HostFields.HOSTNAME,
               hostname,
-              "os",
+              HostFields.OS,
               os,
-              "cores",
+              HostFields.CORES,
               "2",
-              "memory_total_bytes",
+              HostFields.MEMORY_TOTAL_BYTES,
               "1073741824",
-              "last_seen",
+              HostFields.LAST_SEEN,
               String.valueOf(now),
               "system.cpu.utilization",
               "0.25",
               "system.memory.utilization",
               "0.5"));
       redis.expire(key, 300);
-      redis.zadd("sysmonstm:hosts", now, id);
-      ObjectNode msg =
-          JSON.createObjectNode()
-              .put("type", "host")
-              .put("host_id", id)
-              .put("hostname", hostname)
-              .put("os", os)
-              .put("cores", 2)
-              .put("memory_total_bytes", 1073741824L)
-              .put("last_seen", now);
-      msg.putObject("values")
-          .put("system.cpu.utilization", 0.25)
-          .put("system.memory.utilization", 0.5);
-      redis.publish("sysmonstm:live", JSON.writeValueAsString(msg));
+      redis.zadd(RedisKeys.HOSTS, now, id);
+      redis.publish(RedisKeys.LIVE_CHANNEL, hostMessage(id, hostname, os, now));
     }
     await()
         .atMost(Duration.ofSeconds(30))
@@ -305,6 +296,66 @@ class DashboardBrowserIT {
             + " threshold (target 10 s)",
         String.format("%.1f", fired),
         String.format("%.1f", resolvedAfter));
+  }
+
+  @Test
+  @Order(5)
+  void cardsAgeToStaleAndDownByTheThresholdsTheRelayGivesThePage() throws Exception {
+    JsonNode config =
+        JSON.readTree(
+            http("GET", "http://localhost:" + stack.relayPort() + "/api/config", null).body());
+    long staleAfter = config.path("stale_after_ms").asLong();
+    long downAfter = config.path("down_after_ms").asLong();
+    assertThat(staleAfter).as("stale_after_ms of /api/config").isPositive();
+    assertThat(downAfter).as("down_after_ms of /api/config").isGreaterThan(staleAfter);
+    // Only the page's own ageing may judge these hosts: they are pushed over the WebSocket and the
+    // host list never answers (it would drop them, as they have no live hash).
+    page.eval(
+        "window.__realFetch = window.fetch; window.fetch = () => new Promise(() => {}); true");
+    try {
+      long now = System.currentTimeMillis();
+      Map<String, Long> lastSeen =
+          Map.of(
+              "aging-up", now - staleAfter / 3,
+              "aging-stale", now - (staleAfter + downAfter) / 2,
+              "aging-down", now - downAfter - 60_000);
+      try (JedisPooled redis = new JedisPooled(URI.create(stack.redisUrl()))) {
+        for (Map.Entry<String, Long> e : lastSeen.entrySet()) {
+          redis.publish(
+              RedisKeys.LIVE_CHANNEL,
+              hostMessage(e.getKey(), e.getKey() + ".example", "ProbeOS", e.getValue()));
+        }
+      }
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .pollInterval(Duration.ofMillis(200))
+          .untilAsserted(
+              () -> {
+                assertThat(card("aging-up").path("health").asText()).isEqualTo("up");
+                assertThat(card("aging-stale").path("health").asText()).isEqualTo("stale");
+                assertThat(card("aging-down").path("health").asText()).isEqualTo("down");
+              });
+    } finally {
+      page.eval("window.fetch = window.__realFetch; true");
+    }
+  }
+
+  /** A host message as the job publishes it ({@link io.sysmonstm.live.HostFields}). */
+  static String hostMessage(String id, String hostname, String os, long lastSeen)
+      throws JsonProcessingException {
+    ObjectNode msg =
+        JSON.createObjectNode()
+            .put(Messages.TYPE, Messages.HOST)
+            .put(HostFields.HOST_ID, id)
+            .put(HostFields.HOSTNAME, hostname)
+            .put(HostFields.OS, os)
+            .put(HostFields.CORES, 2)
+            .put(HostFields.MEMORY_TOTAL_BYTES, 1073741824L)
+            .put(HostFields.LAST_SEEN, lastSeen);
+    msg.putObject(HostFields.VALUES)
+        .put("system.cpu.utilization", 0.25)
+        .put("system.memory.utilization", 0.5);
+    return JSON.writeValueAsString(msg);
   }
 
   /** The host ids of the cpu-any alerts {@code url} lists. */

@@ -1,5 +1,7 @@
 package io.sysmonstm.relay.alerts;
 
+import io.sysmonstm.live.AlertFields;
+import io.sysmonstm.live.Messages;
 import io.sysmonstm.relay.health.DependencyStatus;
 import io.sysmonstm.relay.health.DependencyUnavailable;
 import io.vertx.core.Future;
@@ -82,24 +84,27 @@ public final class AlertsReader {
     return DependencyUnavailable.guard(events, pgStatus, TIMEOUT_MS);
   }
 
-  /** One row as the job's event JSON (times epoch ms, absent numbers null). */
+  /**
+   * One row as the job's alert event JSON, the same fields as on {@code /ws} ({@link AlertFields}:
+   * times epoch ms, absent numbers null).
+   */
   static JsonObject event(Row r) {
     OffsetDateTime ends = r.getOffsetDateTime("ends_at");
     return new JsonObject()
-        .put("type", "alert")
-        .put("fingerprint", r.getString("fingerprint"))
-        .put("rule_id", r.getString("rule_id"))
-        .put("host_id", r.getString("host_id"))
-        .put("series", r.getString("series"))
-        .put("severity", r.getString("severity"))
-        .put("state", r.getString("state"))
-        .put("value", finite(r.getDouble("value")))
-        .put("threshold", finite(r.getDouble("threshold")))
-        .put("starts_at", r.getOffsetDateTime("starts_at").toInstant().toEpochMilli())
-        .put("ends_at", ends == null ? null : ends.toInstant().toEpochMilli())
-        .put("summary", r.getString("summary"))
-        .put("retro", r.getBoolean("retro"))
-        .put("labels", labels(r.getString("labels")));
+        .put(Messages.TYPE, Messages.ALERT)
+        .put(AlertFields.FINGERPRINT, r.getString("fingerprint"))
+        .put(AlertFields.RULE_ID, r.getString("rule_id"))
+        .put(AlertFields.HOST_ID, r.getString("host_id"))
+        .put(AlertFields.SERIES, r.getString("series"))
+        .put(AlertFields.SEVERITY, r.getString("severity"))
+        .put(AlertFields.STATE, r.getString("state"))
+        .put(AlertFields.VALUE, finite(r.getDouble("value")))
+        .put(AlertFields.THRESHOLD, finite(r.getDouble("threshold")))
+        .put(AlertFields.STARTS_AT, r.getOffsetDateTime("starts_at").toInstant().toEpochMilli())
+        .put(AlertFields.ENDS_AT, ends == null ? null : ends.toInstant().toEpochMilli())
+        .put(AlertFields.SUMMARY, r.getString("summary"))
+        .put(AlertFields.RETRO, r.getBoolean("retro"))
+        .put(AlertFields.LABELS, labels(r.getString("labels")));
   }
 
   private static Double finite(Double v) {

@@ -1,5 +1,6 @@
 package io.sysmonstm.relay.hosts;
 
+import io.sysmonstm.live.HostFields;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.Collections;
@@ -9,7 +10,9 @@ import java.util.TreeMap;
 
 /**
  * One item of {@code GET /api/hosts}: host facts, when it was last seen, its health and the newest
- * value of every series (keyed by series key, e.g. {@code system.cpu.utilization{"cpu":"0"}}).
+ * value of every series (keyed by series key, e.g. {@code system.cpu.utilization{"cpu":"0"}}). The
+ * fields the host message on {@code /ws} has too carry the same names ({@link HostFields}), so the
+ * page merges the two; {@code last_seen_iso} and {@code health} are the relay's own.
  */
 public record HostSummary(
     String hostId,
@@ -38,14 +41,14 @@ public record HostSummary(
     JsonObject vals = new JsonObject();
     values.forEach(vals::put);
     return new JsonObject()
-        .put("host_id", hostId)
-        .put("hostname", hostname)
-        .put("os", os)
-        .put("cores", cores)
-        .put("memory_total_bytes", memoryTotalBytes)
-        .put("last_seen", lastSeenMs)
+        .put(HostFields.HOST_ID, hostId)
+        .put(HostFields.HOSTNAME, hostname)
+        .put(HostFields.OS, os)
+        .put(HostFields.CORES, cores)
+        .put(HostFields.MEMORY_TOTAL_BYTES, memoryTotalBytes)
+        .put(HostFields.LAST_SEEN, lastSeenMs)
         .put("last_seen_iso", lastSeenMs > 0 ? Instant.ofEpochMilli(lastSeenMs).toString() : null)
         .put("health", health.label())
-        .put("values", vals);
+        .put(HostFields.VALUES, vals);
   }
 }

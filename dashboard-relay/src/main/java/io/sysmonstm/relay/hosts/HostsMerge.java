@@ -1,5 +1,7 @@
 package io.sysmonstm.relay.hosts;
 
+import io.sysmonstm.live.HostFields;
+import io.sysmonstm.live.RedisKeys;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,23 +12,20 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * Merges what Redis knows (the {@code sysmonstm:hosts} index and each host's live hash) with the
- * PostgreSQL {@code hosts} table into the host list, sorted by host id.
+ * Merges what Redis knows (the {@link RedisKeys#HOSTS} index and each host's live hash, fields as
+ * {@link HostFields} names them) with the PostgreSQL {@code hosts} table into the host list, sorted
+ * by host id.
  *
  * <p>A host with a live hash is {@code up}, or {@code stale} when its {@code last_seen} is older
  * than the stale threshold; a host without one (the hash expired, or it is only in history) is
  * {@code down}. Facts missing from the hash fall back to the table.
  */
 public final class HostsMerge {
-  /** Hash fields that are host facts; every other field is a series key. */
-  static final Set<String> FACT_FIELDS =
-      Set.of("host_id", "hostname", "os", "cores", "memory_total_bytes", "last_seen");
-
   private HostsMerge() {}
 
   /**
-   * @param indexed host id → score (last seen ms) from {@code sysmonstm:hosts}
-   * @param hashes host id → fields of {@code sysmonstm:host:{id}}; absent or empty = expired
+   * @param indexed host id → score (last seen ms) from {@link RedisKeys#HOSTS}
+   * @param hashes host id → fields of {@link RedisKeys#hostKey}; absent or empty = expired
    * @param rows host id → row of the {@code hosts} table
    */
   public static List<HostSummary> merge(
@@ -58,12 +57,13 @@ public final class HostsMerge {
       }
       long seen =
           parseLong(
-              hash.get("last_seen"), Math.max(indexedSeen, row != null ? row.lastSeenMs() : 0));
+              hash.get(HostFields.LAST_SEEN),
+              Math.max(indexedSeen, row != null ? row.lastSeenMs() : 0));
       Health health = nowMs - seen > staleAfter.toMillis() ? Health.STALE : Health.UP;
       SortedMap<String, Double> values = new TreeMap<>();
       hash.forEach(
           (field, text) -> {
-            if (!FACT_FIELDS.contains(field)) {
+            if (!HostFields.isFact(field)) {
               Double v = parseDouble(text);
               if (v != null) {
                 values.put(field, v);
@@ -73,10 +73,12 @@ public final class HostsMerge {
       out.add(
           new HostSummary(
               id,
-              orDefault(hash.get("hostname"), row != null ? row.hostname() : ""),
-              orDefault(hash.get("os"), row != null ? row.os() : ""),
-              (int) parseLong(hash.get("cores"), row != null ? row.cores() : 0),
-              parseLong(hash.get("memory_total_bytes"), row != null ? row.memoryTotalBytes() : 0),
+              orDefault(hash.get(HostFields.HOSTNAME), row != null ? row.hostname() : ""),
+              orDefault(hash.get(HostFields.OS), row != null ? row.os() : ""),
+              (int) parseLong(hash.get(HostFields.CORES), row != null ? row.cores() : 0),
+              parseLong(
+                  hash.get(HostFields.MEMORY_TOTAL_BYTES),
+                  row != null ? row.memoryTotalBytes() : 0),
               seen,
               health,
               values));

@@ -1,5 +1,6 @@
 package io.sysmonstm.relay.hosts;
 
+import io.sysmonstm.live.RedisKeys;
 import io.sysmonstm.relay.health.DependencyStatus;
 import io.sysmonstm.relay.health.DependencyUnavailable;
 import io.vertx.core.Future;
@@ -19,12 +20,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reads the host list: the Redis index {@code sysmonstm:hosts} and every live hash {@code
- * sysmonstm:host:{id}} (one pipelined batch), and the PostgreSQL {@code hosts} table, in parallel.
+ * Reads the host list: the Redis index {@link RedisKeys#HOSTS} and every live hash {@link
+ * RedisKeys#hostKey} (one pipelined batch), and the PostgreSQL {@code hosts} table, in parallel.
  */
 public final class HostsReader {
-  static final String INDEX_KEY = "sysmonstm:hosts";
-  static final String HASH_PREFIX = "sysmonstm:host:";
   private static final long TIMEOUT_MS = 5_000;
 
   private final Redis redis;
@@ -68,7 +67,8 @@ public final class HostsReader {
   }
 
   private Future<Live> readRedis() {
-    Request zrange = Request.cmd(Command.ZRANGE).arg(INDEX_KEY).arg(0).arg(-1).arg("WITHSCORES");
+    Request zrange =
+        Request.cmd(Command.ZRANGE).arg(RedisKeys.HOSTS).arg(0).arg(-1).arg("WITHSCORES");
     return redis
         .send(zrange)
         .compose(
@@ -84,7 +84,7 @@ public final class HostsReader {
               List<String> ids = new ArrayList<>(indexed.keySet());
               List<Request> batch = new ArrayList<>(ids.size());
               for (String id : ids) {
-                batch.add(Request.cmd(Command.HGETALL).arg(HASH_PREFIX + id));
+                batch.add(Request.cmd(Command.HGETALL).arg(RedisKeys.hostKey(id)));
               }
               return redis
                   .batch(batch)

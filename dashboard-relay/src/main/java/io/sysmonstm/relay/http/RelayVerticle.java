@@ -7,6 +7,7 @@ import io.sysmonstm.relay.hosts.HostsApi;
 import io.sysmonstm.relay.live.LiveFeed;
 import io.sysmonstm.relay.live.RedisSubscriber;
 import io.sysmonstm.relay.metrics.RelayMetrics;
+import io.sysmonstm.relay.page.PageConfigApi;
 import io.sysmonstm.relay.rules.RulesApi;
 import io.sysmonstm.relay.series.SeriesApi;
 import io.vertx.core.Future;
@@ -40,6 +41,7 @@ public final class RelayVerticle extends VerticleBase {
   public record Parts(
       String bind,
       int port,
+      PageConfigApi config,
       HostsApi hosts,
       SeriesApi series,
       AlertsApi alerts,
@@ -67,6 +69,7 @@ public final class RelayVerticle extends VerticleBase {
     router.route().handler(this::common);
     named(router.get("/health"), "/health").handler(parts.health()::check);
     named(router.get("/metrics"), "/metrics").handler(parts.metrics()::scrape);
+    named(router.get("/api/config"), "/api/config").handler(parts.config()::get);
     named(router.get("/api/hosts"), "/api/hosts").handler(parts.hosts()::list);
     named(router.get("/api/hosts/:id/series"), "/api/hosts/{id}/series")
         .handler(parts.series()::get);

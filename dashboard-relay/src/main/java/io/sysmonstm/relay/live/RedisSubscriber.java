@@ -1,5 +1,6 @@
 package io.sysmonstm.relay.live;
 
+import io.sysmonstm.live.RedisKeys;
 import io.sysmonstm.relay.health.DependencyStatus;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -24,7 +25,8 @@ public final class RedisSubscriber {
   private static final Logger LOG = LoggerFactory.getLogger(RedisSubscriber.class);
 
   /** Channels relayed to WebSocket clients: host snapshots and alert events. */
-  public static final List<String> CHANNELS = List.of("sysmonstm:live", "sysmonstm:alerts");
+  public static final List<String> CHANNELS =
+      List.of(RedisKeys.LIVE_CHANNEL, RedisKeys.ALERTS_CHANNEL);
 
   private final Vertx vertx;
   private final RedisOptions options;

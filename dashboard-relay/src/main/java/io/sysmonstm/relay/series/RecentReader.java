@@ -1,5 +1,7 @@
 package io.sysmonstm.relay.series;
 
+import io.sysmonstm.live.RedisKeys;
+import io.sysmonstm.live.SeriesKeys;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
@@ -11,15 +13,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Raw points of the last five minutes from the job's per-host stream {@code
- * sysmonstm:recent:{host_id}} (one entry per snapshot, id = event time in ms, one field per series
- * key), so 5-minute charts and sparklines do not query the database.
+ * Raw points of the last five minutes from the job's per-host stream {@link RedisKeys#recentKey}
+ * (one entry per snapshot, id = event time in ms, one field per series key), so 5-minute charts and
+ * sparklines do not query the database.
  */
 public final class RecentReader {
   /** How far back the stream reaches (the job trims it to this). */
-  public static final Duration WINDOW = Duration.ofMinutes(5);
-
-  private static final String KEY_PREFIX = "sysmonstm:recent:";
+  public static final Duration WINDOW = RedisKeys.RECENT_WINDOW;
 
   private final Redis redis;
 
@@ -38,10 +38,10 @@ public final class RecentReader {
    * database).
    */
   public Future<List<Point>> read(SeriesQuery q, int limit) {
-    String field = q.attrs().isEmpty() ? q.metric() : q.metric() + q.attrsJson();
+    String field = SeriesKeys.of(q.metric(), q.attrsJson());
     Request xrange =
         Request.cmd(Command.XRANGE)
-            .arg(KEY_PREFIX + q.hostId())
+            .arg(RedisKeys.recentKey(q.hostId()))
             .arg(q.from().toEpochMilli())
             .arg("(" + q.to().toEpochMilli())
             .arg("COUNT")
@@ -55,8 +55,7 @@ public final class RecentReader {
       return out;
     }
     for (Response entry : entries) {
-      String id = entry.get(0).toString();
-      long ms = Long.parseLong(id.substring(0, id.indexOf('-')));
+      long ms = RedisKeys.recentEntryTimeMs(entry.get(0).toString());
       Response fields = entry.get(1);
       for (int i = 0; i + 1 < fields.size(); i += 2) {
         if (field.equals(fields.get(i).toString())) {

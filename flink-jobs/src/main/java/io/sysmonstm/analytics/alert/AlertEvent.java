@@ -3,12 +3,15 @@ package io.sysmonstm.analytics.alert;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sysmonstm.live.AlertFields;
+import io.sysmonstm.live.Messages;
 import java.util.Objects;
 
 /**
  * One transition of an alert, to firing or to resolved: the record every alert sink receives and
  * the JSON of topic {@code sysmonstm.alerts}, Redis channel {@code sysmonstm:alerts} and the
- * relay's {@code /api/alerts} and {@code /ws}.
+ * relay's {@code /api/alerts} and {@code /ws}; field names and types as {@link AlertFields} states
+ * them.
  *
  * @param fingerprint identity of the alert: (rule, host, series), see {@code
  *     io.sysmonstm.rules.Fingerprint}
@@ -40,8 +43,8 @@ public record AlertEvent(
     boolean retro,
     String labels) {
 
-  public static final String FIRING = "firing";
-  public static final String RESOLVED = "resolved";
+  public static final String FIRING = AlertFields.FIRING;
+  public static final String RESOLVED = AlertFields.RESOLVED;
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -93,25 +96,25 @@ public record AlertEvent(
    */
   public String toJson() {
     ObjectNode n = JSON.createObjectNode();
-    n.put("type", "alert");
-    n.put("fingerprint", fingerprint);
-    n.put("rule_id", ruleId);
-    n.put("host_id", hostId);
-    n.put("series", series);
-    n.put("severity", severity);
-    n.put("state", state);
-    number(n, "value", value);
-    number(n, "threshold", threshold);
-    n.put("starts_at", startsAtMs);
+    n.put(Messages.TYPE, Messages.ALERT);
+    n.put(AlertFields.FINGERPRINT, fingerprint);
+    n.put(AlertFields.RULE_ID, ruleId);
+    n.put(AlertFields.HOST_ID, hostId);
+    n.put(AlertFields.SERIES, series);
+    n.put(AlertFields.SEVERITY, severity);
+    n.put(AlertFields.STATE, state);
+    number(n, AlertFields.VALUE, value);
+    number(n, AlertFields.THRESHOLD, threshold);
+    n.put(AlertFields.STARTS_AT, startsAtMs);
     if (endsAtMs == 0) {
-      n.putNull("ends_at");
+      n.putNull(AlertFields.ENDS_AT);
     } else {
-      n.put("ends_at", endsAtMs);
+      n.put(AlertFields.ENDS_AT, endsAtMs);
     }
-    n.put("summary", summary);
-    n.put("retro", retro);
+    n.put(AlertFields.SUMMARY, summary);
+    n.put(AlertFields.RETRO, retro);
     try {
-      n.set("labels", JSON.readTree(labels));
+      n.set(AlertFields.LABELS, JSON.readTree(labels));
       return JSON.writeValueAsString(n);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("labels are not a JSON object: " + labels, e);

@@ -3,11 +3,13 @@ package io.sysmonstm.analytics.series;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sysmonstm.live.SeriesKeys;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Owns the series identity format shared by the job and the relay.
+ * The series identity format shared by the job and the relay; the key's layout is the live
+ * contract's ({@link SeriesKeys}), this class adds the canonical JSON of attributes.
  *
  * <ul>
  *   <li>Canonical attrs JSON: a JSON object with keys sorted ascending, standard Jackson escaping,
@@ -19,7 +21,7 @@ import java.util.TreeMap;
  */
 public final class SeriesKey {
   /** Canonical JSON of no attributes. */
-  public static final String NO_ATTRS = "{}";
+  public static final String NO_ATTRS = SeriesKeys.NO_ATTRS;
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final TypeReference<TreeMap<String, String>> ATTRS = new TypeReference<>() {};
@@ -40,7 +42,7 @@ public final class SeriesKey {
 
   /** The series key of {@code metric} with canonical attrs JSON {@code attrs}. */
   public static String of(String metric, String attrs) {
-    return NO_ATTRS.equals(attrs) ? metric : metric + attrs;
+    return SeriesKeys.of(metric, attrs);
   }
 
   /** The series key of {@code metric} with {@code attributes}. */
@@ -50,14 +52,12 @@ public final class SeriesKey {
 
   /** The metric name of a series key (the part before the first {@code '{'}). */
   public static String metric(String seriesKey) {
-    int brace = seriesKey.indexOf('{');
-    return brace < 0 ? seriesKey : seriesKey.substring(0, brace);
+    return SeriesKeys.metric(seriesKey);
   }
 
   /** The canonical attrs JSON of a series key ({@code {}} when it has none). */
   public static String attrs(String seriesKey) {
-    int brace = seriesKey.indexOf('{');
-    return brace < 0 ? NO_ATTRS : seriesKey.substring(brace);
+    return SeriesKeys.attrs(seriesKey);
   }
 
   /** Parses canonical attrs JSON back into a sorted map. */

@@ -1,6 +1,7 @@
 package io.sysmonstm.analytics.sink.alert;
 
 import io.sysmonstm.analytics.alert.AlertEvent;
+import io.sysmonstm.live.RedisKeys;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
@@ -11,9 +12,9 @@ import org.apache.flink.streaming.api.connector.sink2.SupportsPreWriteTopology;
 import org.apache.flink.streaming.api.datastream.DataStream;
 
 /**
- * Alert events to Redis: the hash {@value #ACTIVE} of the firing alerts (field fingerprint, value
- * the event's JSON) that the relay lists, and the channel {@value #CHANNEL} it forwards to {@code
- * /ws}.
+ * Alert events to Redis, as the live contract lays them out ({@link io.sysmonstm.live}): the hash
+ * {@value #ACTIVE} of the firing alerts (field fingerprint, value the event's JSON) that the relay
+ * lists, and the channel {@value #CHANNEL} it forwards to {@code /ws}.
  *
  * <ul>
  *   <li>firing, not retro: {@code HSET} the alert;
@@ -33,11 +34,17 @@ public final class RedisAlertSink
     implements Sink<AlertEvent>, SupportsPreWriteTopology<AlertEvent> {
   private static final long serialVersionUID = 1L;
 
-  /** Hash of the firing alerts: field fingerprint, value {@link AlertEvent#toJson()}. */
-  public static final String ACTIVE = "sysmonstm:alerts:active";
+  /**
+   * Hash of the firing alerts ({@link RedisKeys#ALERTS_ACTIVE}): field fingerprint, value {@link
+   * AlertEvent#toJson()}.
+   */
+  public static final String ACTIVE = RedisKeys.ALERTS_ACTIVE;
 
-  /** Channel of every alert event, as {@link AlertEvent#toJson()}. */
-  public static final String CHANNEL = "sysmonstm:alerts";
+  /**
+   * Channel of every alert event ({@link RedisKeys#ALERTS_CHANNEL}), as {@link
+   * AlertEvent#toJson()}.
+   */
+  public static final String CHANNEL = RedisKeys.ALERTS_CHANNEL;
 
   /** Latency bound of a buffered event when the stream is quiet. */
   public static final Duration DEFAULT_FLUSH_INTERVAL = Duration.ofMillis(100);

@@ -1,6 +1,8 @@
 package io.sysmonstm.analytics.sink.alert;
 
 import io.sysmonstm.analytics.alert.AlertEvent;
+import io.sysmonstm.live.AlertFields;
+import io.sysmonstm.live.RedisKeys;
 import java.net.URI;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -39,7 +41,9 @@ final class RedisAlertWriter implements SinkWriter<AlertEvent> {
       "local stored = redis.call('HGET', KEYS[1], ARGV[1])\n"
           + "if not stored then return 0 end\n"
           + "local ok, alert = pcall(cjson.decode, stored)\n"
-          + "if ok and type(alert) == 'table' and alert['starts_at'] == tonumber(ARGV[2]) then\n"
+          + "if ok and type(alert) == 'table' and alert['"
+          + AlertFields.STARTS_AT
+          + "'] == tonumber(ARGV[2]) then\n"
           + "  return redis.call('HDEL', KEYS[1], ARGV[1])\n"
           + "end\n"
           + "return 0\n";
@@ -179,16 +183,16 @@ final class RedisAlertWriter implements SinkWriter<AlertEvent> {
         String json = e.toJson();
         if (e.firing()) {
           if (!e.retro()) {
-            p.hset(RedisAlertSink.ACTIVE, e.fingerprint(), json);
+            p.hset(RedisKeys.ALERTS_ACTIVE, e.fingerprint(), json);
           }
         } else {
           resolves.add(
               p.eval(
                   RESOLVE_SCRIPT,
-                  List.of(RedisAlertSink.ACTIVE),
+                  List.of(RedisKeys.ALERTS_ACTIVE),
                   List.of(e.fingerprint(), Long.toString(e.startsAtMs()))));
         }
-        p.publish(RedisAlertSink.CHANNEL, json);
+        p.publish(RedisKeys.ALERTS_CHANNEL, json);
       }
       p.sync();
     }

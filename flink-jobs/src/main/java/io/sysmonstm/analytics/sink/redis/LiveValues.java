@@ -4,34 +4,53 @@ import com.fasterxml.jackson.core.io.NumberOutput;
 import io.sysmonstm.analytics.snapshot.HostFacts;
 import io.sysmonstm.analytics.snapshot.HostSnapshot;
 import io.sysmonstm.analytics.snapshot.Sample;
+import io.sysmonstm.live.HostFields;
+import io.sysmonstm.live.Messages;
+import io.sysmonstm.live.RedisKeys;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The Redis contract for live values (read by the relay): the host hash, the hosts index, the
- * recent-values stream and the message published on {@code sysmonstm:live}.
+ * A snapshot's live values as the live contract ({@link io.sysmonstm.live}) lays them out: the host
+ * hash, the hosts index, the recent-values stream and the message published on {@link
+ * RedisKeys#LIVE_CHANNEL}, all read by the relay.
  *
  * <p>{@link #of} encodes a snapshot once (series keys and value strings) for all of them: the sink
- * writes every snapshot it receives, so this is on the job's hot path.
+ * writes every snapshot it receives, so this is on the job's hot path. The names are the contract's
+ * compile-time constants, folded into this class's constants: nothing is looked up per snapshot.
  */
 public final class LiveValues {
-  /** Channel of live host messages. */
-  public static final String CHANNEL = "sysmonstm:live";
+  /** Channel of live host messages ({@link RedisKeys#LIVE_CHANNEL}). */
+  public static final String CHANNEL = RedisKeys.LIVE_CHANNEL;
 
-  /** Sorted set of host ids scored by last seen (epoch ms). */
-  public static final String HOSTS = "sysmonstm:hosts";
+  /** Sorted set of host ids scored by last seen, epoch ms ({@link RedisKeys#HOSTS}). */
+  public static final String HOSTS = RedisKeys.HOSTS;
 
   /**
-   * How far back a host's recent-values stream reaches: the dashboard's 5-minute charts and
-   * sparklines read it instead of the database.
+   * How far back a host's recent-values stream reaches ({@link RedisKeys#RECENT_WINDOW_MS}): the
+   * dashboard's 5-minute charts and sparklines read it instead of the database.
    */
-  public static final long RECENT_WINDOW_MS = 5 * 60_000L;
+  public static final long RECENT_WINDOW_MS = RedisKeys.RECENT_WINDOW_MS;
 
-  private static final String HOST_PREFIX = "sysmonstm:host:";
-  private static final String RECENT_PREFIX = "sysmonstm:recent:";
+  /** The hash's fact fields ({@link HostFields#FACTS}), in the order of {@code factValues}. */
   private static final String[] FACT_FIELDS = {
-    "host_id", "hostname", "os", "cores", "memory_total_bytes", "last_seen"
+    HostFields.HOST_ID,
+    HostFields.HOSTNAME,
+    HostFields.OS,
+    HostFields.CORES,
+    HostFields.MEMORY_TOTAL_BYTES,
+    HostFields.LAST_SEEN
   };
+
+  // the host message up to each value, as constants
+  private static final String OPEN =
+      "{\"" + Messages.TYPE + "\":\"" + Messages.HOST + "\",\"" + HostFields.HOST_ID + "\":";
+  private static final String HOSTNAME = ",\"" + HostFields.HOSTNAME + "\":";
+  private static final String OS = ",\"" + HostFields.OS + "\":";
+  private static final String CORES = ",\"" + HostFields.CORES + "\":";
+  private static final String MEMORY = ",\"" + HostFields.MEMORY_TOTAL_BYTES + "\":";
+  private static final String LAST_SEEN = ",\"" + HostFields.LAST_SEEN + "\":";
+  private static final String VALUES = ",\"" + HostFields.VALUES + "\":{";
 
   private final HostSnapshot snapshot;
   private final String[] factValues;
@@ -73,18 +92,18 @@ public final class LiveValues {
     return NumberOutput.toString(v, true);
   }
 
-  /** Key of a host's hash. */
+  /** Key of a host's hash ({@link RedisKeys#hostKey}). */
   public static String hostKey(String hostId) {
-    return HOST_PREFIX + hostId;
+    return RedisKeys.hostKey(hostId);
   }
 
   /**
-   * Key of a host's recent-values stream: one entry per snapshot, entry id = the snapshot's event
-   * time in ms ({@code <ms>-0}), fields = {@link #recentFields}, trimmed to {@link
-   * #RECENT_WINDOW_MS} behind the newest entry.
+   * Key of a host's recent-values stream ({@link RedisKeys#recentKey}): one entry per snapshot,
+   * entry id = the snapshot's event time in ms ({@link RedisKeys#recentEntryId}), fields = {@link
+   * #recentFields}, trimmed to {@link #RECENT_WINDOW_MS} behind the newest entry.
    */
   public static String recentKey(String hostId) {
-    return RECENT_PREFIX + hostId;
+    return RedisKeys.recentKey(hostId);
   }
 
   /** The fields of a recent-values stream entry: one per series key, value as a decimal string. */
@@ -160,16 +179,16 @@ public final class LiveValues {
   String message() {
     HostFacts f = snapshot.facts();
     StringBuilder json = new StringBuilder(160 + 48 * seriesKeys.length);
-    json.append("{\"type\":\"host\",\"host_id\":");
+    json.append(OPEN);
     string(json, snapshot.hostId());
-    json.append(",\"hostname\":");
+    json.append(HOSTNAME);
     string(json, f.hostname());
-    json.append(",\"os\":");
+    json.append(OS);
     string(json, f.os());
-    json.append(",\"cores\":").append(f.cores());
-    json.append(",\"memory_total_bytes\":").append(f.memoryTotalBytes());
-    json.append(",\"last_seen\":").append(snapshot.timestampMs());
-    json.append(",\"values\":{");
+    json.append(CORES).append(f.cores());
+    json.append(MEMORY).append(f.memoryTotalBytes());
+    json.append(LAST_SEEN).append(snapshot.timestampMs());
+    json.append(VALUES);
     for (int i = 0; i < seriesKeys.length; i++) {
       if (i > 0) {
         json.append(',');

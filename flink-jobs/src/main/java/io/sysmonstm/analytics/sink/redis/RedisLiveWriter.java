@@ -2,6 +2,7 @@ package io.sysmonstm.analytics.sink.redis;
 
 import io.sysmonstm.analytics.DaemonThreads;
 import io.sysmonstm.analytics.snapshot.HostSnapshot;
+import io.sysmonstm.live.RedisKeys;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -39,6 +40,9 @@ import redis.clients.jedis.params.ZAddParams;
  * of a host's two keys is renewed once per {@link #refreshMs} instead of on every snapshot: renewed
  * to {@code ttl + refresh}, a key outlives its host's last write by at least {@code ttl} and at
  * most {@code ttl + refresh}. That halves the commands per snapshot.
+ *
+ * <p>Keys, fields and the channel are the live contract's ({@link io.sysmonstm.live}); {@link
+ * LiveValues} encodes each snapshot for them.
  */
 final class RedisLiveWriter implements SinkWriter<HostSnapshot> {
   private static final Logger LOG = LoggerFactory.getLogger(RedisLiveWriter.class);
@@ -149,7 +153,7 @@ final class RedisLiveWriter implements SinkWriter<HostSnapshot> {
     try (AbstractPipeline p = jedis.pipelined()) {
       for (HostSnapshot s : batch) {
         LiveValues live = LiveValues.of(s);
-        String key = LiveValues.hostKey(s.hostId());
+        String key = RedisKeys.hostKey(s.hostId());
         // one flat argument array per command (no field maps): this runs for every snapshot
         String[] hset = live.hashArgs(1);
         hset[0] = key;
@@ -157,22 +161,22 @@ final class RedisLiveWriter implements SinkWriter<HostSnapshot> {
         lastSeen.merge(s.hostId(), (double) s.timestampMs(), Math::max);
         // only newer snapshots reach this sink, so entry ids grow; a replayed older one is
         // refused by Redis (ID too small) without affecting the rest of the pipeline
-        String recent = LiveValues.recentKey(s.hostId());
+        String recent = RedisKeys.recentKey(s.hostId());
         String[] xadd = live.recentArgs(5);
         xadd[0] = recent;
         xadd[1] = "MINID";
         xadd[2] = "~";
-        xadd[3] = Long.toString(s.timestampMs() - LiveValues.RECENT_WINDOW_MS);
-        xadd[4] = s.timestampMs() + "-0";
+        xadd[3] = Long.toString(s.timestampMs() - RedisKeys.RECENT_WINDOW_MS);
+        xadd[4] = RedisKeys.recentEntryId(s.timestampMs());
         p.sendCommand(Protocol.Command.XADD, xadd);
         if (needsRenewal(s.hostId(), now) && renewed.add(s.hostId())) {
           // after the HSET and XADD that may have created the keys
           p.sendCommand(Protocol.Command.EXPIRE, key, expirySeconds);
           p.sendCommand(Protocol.Command.EXPIRE, recent, expirySeconds);
         }
-        p.publish(LiveValues.CHANNEL, live.message());
+        p.publish(RedisKeys.LIVE_CHANNEL, live.message());
       }
-      p.zadd(LiveValues.HOSTS, lastSeen, ZAddParams.zAddParams().gt());
+      p.zadd(RedisKeys.HOSTS, lastSeen, ZAddParams.zAddParams().gt());
       p.sync();
       for (String host : renewed) {
         renewedAt.put(host, now);
