@@ -3,9 +3,8 @@ package io.sysmonstm.sql;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.sysmonstm.embedded.EmbeddedPostgresServer;
+import io.sysmonstm.embedded.PostgresExtension;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -15,14 +14,16 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The alert tables of V4 on a real PostgreSQL, and the alerts-per-rule example query. */
 class AlertSchemaIT {
-  static EmbeddedPostgresServer pg;
+  @RegisterExtension
+  static final PostgresExtension POSTGRES = new PostgresExtension(Migrations::apply);
+
   static String url;
   Connection c;
 
@@ -31,20 +32,13 @@ class AlertSchemaIT {
       Instant.now().truncatedTo(ChronoUnit.DAYS).minus(Duration.ofDays(8)).plusSeconds(12 * 3600);
 
   @BeforeAll
-  static void start() throws Exception {
-    pg = EmbeddedPostgresServer.start();
-    url = pg.createDatabase("sysmonstm", "sysmonstm", "sysmonstm");
-    Migrations.apply(url, "sysmonstm", "sysmonstm");
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    pg.close();
+  static void database() {
+    url = POSTGRES.newDatabase("alerts");
   }
 
   @BeforeEach
   void connect() throws SQLException {
-    c = DriverManager.getConnection(url, "sysmonstm", "sysmonstm");
+    c = PostgresExtension.connect(url);
     c.createStatement().execute("TRUNCATE alerts, alert_rules");
   }
 

@@ -3,9 +3,8 @@ package io.sysmonstm.sql;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.sysmonstm.embedded.EmbeddedPostgresServer;
+import io.sysmonstm.embedded.PostgresExtension;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -15,14 +14,16 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The migrations on a real PostgreSQL, and the example queries of sql/queries on known rows. */
 class SchemaAndQueriesIT {
-  static EmbeddedPostgresServer pg;
+  @RegisterExtension
+  static final PostgresExtension POSTGRES = new PostgresExtension(Migrations::apply);
+
   static String url;
   Connection c;
 
@@ -30,20 +31,13 @@ class SchemaAndQueriesIT {
       Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(3));
 
   @BeforeAll
-  static void start() throws Exception {
-    pg = EmbeddedPostgresServer.start();
-    url = pg.createDatabase("sysmonstm", "sysmonstm", "sysmonstm");
-    Migrations.apply(url, "sysmonstm", "sysmonstm");
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    pg.close();
+  static void database() {
+    url = POSTGRES.newDatabase("queries");
   }
 
   @BeforeEach
   void connect() throws SQLException {
-    c = DriverManager.getConnection(url, "sysmonstm", "sysmonstm");
+    c = PostgresExtension.connect(url);
     c.createStatement().execute("TRUNCATE hosts, samples_raw, rollup_1m, rollup_1h");
   }
 
