@@ -1,0 +1,32 @@
+package io.sysmonstm.relay;
+
+import io.sysmonstm.embedded.PostgresExtension;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The relay's settings in the API tests: any port on the loopback, the test's Redis and database.
+ */
+final class TestRelayConfig {
+  private TestRelayConfig() {}
+
+  /**
+   * Port 0 on 127.0.0.1, {@code redisUrl}, {@code jdbcUrl} as {@link PostgresExtension#USER}
+   * (migrated by the relay), the default Kafka settings, no admin token.
+   */
+  static RelayConfig of(String redisUrl, String jdbcUrl) {
+    return new RelayConfig(
+        0,
+        "127.0.0.1",
+        URI.create(redisUrl),
+        jdbcUrl,
+        PostgresExtension.USER,
+        PostgresExtension.PASSWORD,
+        true,
+        Duration.ofSeconds(30),
+        RelayConfig.DEFAULT_KAFKA_BOOTSTRAP,
+        RelayConfig.DEFAULT_RULES_TOPIC,
+        Optional.empty());
+  }
+}
