@@ -11,10 +11,12 @@ import io.sysmonstm.analytics.snapshot.Sample;
 import io.sysmonstm.analytics.testing.Fleet;
 import io.sysmonstm.analytics.testing.Fleet.Batch;
 import io.sysmonstm.analytics.testing.Probe;
-import io.sysmonstm.analytics.testing.TestPostgres;
+import io.sysmonstm.analytics.testing.TestFlink;
 import io.sysmonstm.config.Settings;
-import io.sysmonstm.embedded.EmbeddedKafka;
-import io.sysmonstm.embedded.EmbeddedRedis;
+import io.sysmonstm.embedded.KafkaExtension;
+import io.sysmonstm.embedded.PostgresExtension;
+import io.sysmonstm.embedded.RedisExtension;
+import io.sysmonstm.sql.Migrations;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -34,15 +36,12 @@ import java.util.concurrent.TimeUnit;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -57,12 +56,13 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class AlertsExactlyOnceIT {
   @RegisterExtension
-  static final MiniClusterExtension FLINK =
-      new MiniClusterExtension(
-          new MiniClusterResourceConfiguration.Builder()
-              .setNumberTaskManagers(1)
-              .setNumberSlotsPerTaskManager(2)
-              .build());
+  static final PostgresExtension POSTGRES = new PostgresExtension(Migrations::apply);
+
+  @RegisterExtension static final KafkaExtension KAFKA = KafkaExtension.perClass();
+
+  @RegisterExtension static final RedisExtension REDIS = new RedisExtension();
+
+  @RegisterExtension static final MiniClusterExtension FLINK = TestFlink.cluster(2);
 
   static final Duration INTERVAL = Duration.ofSeconds(20);
   static final Duration WAIT = Duration.ofSeconds(120);
@@ -78,26 +78,7 @@ class AlertsExactlyOnceIT {
         "for": "40s"}]
       """;
 
-  static EmbeddedKafka kafka;
-  static EmbeddedRedis redis;
-
   @TempDir Path dir;
-
-  @BeforeAll
-  static void startServers() throws Exception {
-    kafka = EmbeddedKafka.start();
-    redis = EmbeddedRedis.start();
-  }
-
-  @AfterAll
-  static void stopServers() throws Exception {
-    if (redis != null) {
-      redis.close();
-    }
-    if (kafka != null) {
-      kafka.close();
-    }
-  }
 
   @Test
   void everyTransitionOnceThroughFailuresAndResends() throws Exception {
@@ -108,10 +89,10 @@ class AlertsExactlyOnceIT {
     String samples = "samples-" + id;
     String rules = "rules-" + id;
     String alerts = "alerts-" + id;
-    kafka.createTopic(samples, 2);
-    kafka.createTopic(rules, 1, Map.of("cleanup.policy", "compact"));
-    kafka.createTopic(alerts, 2);
-    String jdbcUrl = TestPostgres.migratedDatabase("alerts_once");
+    KAFKA.createTopic(samples, 2);
+    KAFKA.createTopic(rules, 1, Map.of("cleanup.policy", "compact"));
+    KAFKA.createTopic(alerts, 2);
+    String jdbcUrl = POSTGRES.newDatabase("alerts_once");
     Path rulesFile = Files.writeString(dir.resolve("rules.json"), RULES);
 
     Batch[][] batch = new Batch[hosts][rounds];
@@ -146,7 +127,7 @@ class AlertsExactlyOnceIT {
             Settings.parse(
                 new String[] {
                   "--kafka-bootstrap",
-                  kafka.bootstrapServers(),
+                  KAFKA.bootstrapServers(),
                   "--samples-topic",
                   samples,
                   "--rules-topic",
@@ -162,7 +143,7 @@ class AlertsExactlyOnceIT {
                   "--jdbc-url",
                   jdbcUrl,
                   "--redis-url",
-                  redis.url(),
+                  REDIS.url(),
                   "--checkpoint-interval",
                   "300ms",
                   "--checkpoint-dir",
@@ -189,7 +170,7 @@ class AlertsExactlyOnceIT {
     JobClient job = env.executeAsync(AnalyticsJob.NAME);
     try {
       for (int c = 0; c < chunks.size(); c++) {
-        Fleet.produce(kafka.bootstrapServers(), samples, chunks.get(c));
+        Fleet.produce(KAFKA.bootstrapServers(), samples, chunks.get(c));
         int failures = c;
         await().atMost(WAIT).until(() -> probe.failures() >= failures);
         List<String> ids = chunks.get(c).stream().map(Batch::id).toList();
@@ -348,7 +329,7 @@ class AlertsExactlyOnceIT {
 
   static KafkaConsumer<String, String> consumer() {
     Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
     p.put(ConsumerConfig.GROUP_ID_CONFIG, "check-" + UUID.randomUUID());
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");

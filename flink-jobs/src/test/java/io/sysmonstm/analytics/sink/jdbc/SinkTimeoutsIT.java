@@ -2,8 +2,9 @@ package io.sysmonstm.analytics.sink.jdbc;
 
 import io.sysmonstm.analytics.JobConfig;
 import io.sysmonstm.analytics.sink.alert.AlertSinks;
-import io.sysmonstm.analytics.testing.TestPostgres;
 import io.sysmonstm.config.Settings;
+import io.sysmonstm.embedded.PostgresExtension;
+import io.sysmonstm.sql.Migrations;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.sql.Connection;
@@ -13,6 +14,7 @@ import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.connector.jdbc.datasource.connections.JdbcConnectionProvider;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Every JDBC sink of the job opens connections that give up on PostgreSQL after {@link
@@ -22,6 +24,8 @@ import org.junit.jupiter.api.Test;
  * connection.)
  */
 class SinkTimeoutsIT {
+  @RegisterExtension
+  static final PostgresExtension POSTGRES = new PostgresExtension(Migrations::apply);
 
   @Test
   void everySinkConnectionTimesOutOnALostServer() throws Exception {
@@ -30,11 +34,11 @@ class SinkTimeoutsIT {
             Settings.parse(
                 new String[] {
                   "--jdbc-url",
-                  TestPostgres.migratedDatabase("timeouts"),
+                  POSTGRES.newDatabase("timeouts"),
                   "--jdbc-user",
-                  TestPostgres.USER,
+                  PostgresExtension.USER,
                   "--jdbc-password",
-                  TestPostgres.PASSWORD
+                  PostgresExtension.PASSWORD
                 },
                 Map.of()));
     Map<String, Sink<?>> sinks = new LinkedHashMap<>();
