@@ -12,7 +12,7 @@ import io.sysmonstm.analytics.testing.Fleet;
 import io.sysmonstm.analytics.testing.Fleet.Batch;
 import io.sysmonstm.analytics.testing.Probe;
 import io.sysmonstm.analytics.testing.TestFlink;
-import io.sysmonstm.config.Settings;
+import io.sysmonstm.analytics.testing.TestJob;
 import io.sysmonstm.embedded.KafkaExtension;
 import io.sysmonstm.embedded.PostgresExtension;
 import io.sysmonstm.embedded.RedisExtension;
@@ -34,7 +34,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -122,47 +121,31 @@ class AlertsExactlyOnceIT {
     assertThat(expected).as("the data makes both rules fire and resolve").hasSizeGreaterThan(100);
 
     Probe probe = new Probe(List.of(batch[3][8].id(), batch[3][16].id(), batch[3][24].id()));
-    JobConfig cfg =
-        JobConfig.from(
-            Settings.parse(
-                new String[] {
-                  "--kafka-bootstrap",
-                  KAFKA.bootstrapServers(),
-                  "--samples-topic",
-                  samples,
-                  "--rules-topic",
-                  rules,
-                  "--alerts-topic",
-                  alerts,
-                  "--rules-file",
-                  rulesFile.toString(),
-                  "--group-id",
-                  "alerts-" + id,
-                  "--starting-offsets",
-                  "earliest",
-                  "--jdbc-url",
-                  jdbcUrl,
-                  "--redis-url",
-                  REDIS.url(),
-                  "--checkpoint-interval",
-                  "300ms",
-                  "--checkpoint-dir",
-                  dir.resolve("checkpoints").toUri().toString(),
-                  "--state-backend",
-                  "rocksdb",
-                  "--parallelism",
-                  "2",
-                  // the data is from 2025: neither a lagging pipeline nor back-fill to the job
-                  "--pipeline-lag",
-                  "3650d",
-                  "--alert-retro-after",
-                  "3650d"
-                },
-                Map.of()));
-    Configuration conf = new Configuration();
-    conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-    conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 10);
-    conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(50));
+    List<String> args =
+        TestJob.args(
+            KAFKA.bootstrapServers(),
+            samples,
+            "alerts-" + id,
+            jdbcUrl,
+            REDIS.url(),
+            dir.resolve("checkpoints"));
+    args.addAll(
+        List.of(
+            "--rules-topic",
+            rules,
+            "--alerts-topic",
+            alerts,
+            "--rules-file",
+            rulesFile.toString(),
+            "--checkpoint-interval",
+            "300ms",
+            // the data is from 2025: neither a lagging pipeline nor back-fill to the job
+            "--pipeline-lag",
+            "3650d",
+            "--alert-retro-after",
+            "3650d"));
+    JobConfig cfg = TestJob.config(args);
+    Configuration conf = TestFlink.restarting(10, Duration.ofMillis(50));
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
     AnalyticsJob.configure(env, cfg);
     env.configure(conf);

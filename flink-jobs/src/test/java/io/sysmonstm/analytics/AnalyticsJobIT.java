@@ -12,7 +12,7 @@ import io.sysmonstm.analytics.sketch.ValueSketch;
 import io.sysmonstm.analytics.source.KafkaSnapshotSource;
 import io.sysmonstm.analytics.startup.DependencyCheck;
 import io.sysmonstm.analytics.testing.TestFlink;
-import io.sysmonstm.config.Settings;
+import io.sysmonstm.analytics.testing.TestJob;
 import io.sysmonstm.config.StartupException;
 import io.sysmonstm.embedded.KafkaExtension;
 import io.sysmonstm.embedded.Ports;
@@ -126,33 +126,17 @@ class AnalyticsJobIT {
 
   JobConfig config(String topic, String... more) {
     List<String> args =
-        new ArrayList<>(
-            List.of(
-                "--kafka-bootstrap",
-                KAFKA.bootstrapServers(),
-                "--samples-topic",
-                topic,
-                "--group-id",
-                "it-" + topic,
-                "--starting-offsets",
-                "earliest",
-                "--jdbc-url",
-                jdbcUrl,
-                "--redis-url",
-                REDIS.url(),
-                "--checkpoint-interval",
-                "1s",
-                "--checkpoint-dir",
-                checkpoints.toUri().toString(),
-                "--state-backend",
-                "rocksdb",
-                "--parallelism",
-                "2",
-                // bounded input: the rules topic would keep the job running (AlertsExactlyOnceIT)
-                "--alerts",
-                "false"));
+        TestJob.args(
+            KAFKA.bootstrapServers(), topic, "it-" + topic, jdbcUrl, REDIS.url(), checkpoints);
+    args.addAll(
+        List.of(
+            "--checkpoint-interval",
+            "1s",
+            // bounded input: the rules topic would keep the job running (AlertsExactlyOnceIT)
+            "--alerts",
+            "false"));
     args.addAll(List.of(more));
-    return JobConfig.from(Settings.parse(args.toArray(String[]::new), Map.of()));
+    return TestJob.config(args);
   }
 
   void produce(String topic, List<MetricBatch> batches, byte[] garbage) throws Exception {

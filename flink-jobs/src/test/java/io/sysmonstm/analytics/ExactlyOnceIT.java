@@ -15,7 +15,7 @@ import io.sysmonstm.analytics.testing.Fleet.Batch;
 import io.sysmonstm.analytics.testing.Probe;
 import io.sysmonstm.analytics.testing.RollupTables;
 import io.sysmonstm.analytics.testing.TestFlink;
-import io.sysmonstm.config.Settings;
+import io.sysmonstm.analytics.testing.TestJob;
 import io.sysmonstm.embedded.KafkaExtension;
 import io.sysmonstm.embedded.PostgresExtension;
 import io.sysmonstm.embedded.RedisExtension;
@@ -32,7 +32,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
@@ -85,37 +84,20 @@ class ExactlyOnceIT {
 
   JobConfig config(String topic, String group, String jdbcUrl, String... more) {
     List<String> args =
-        new ArrayList<>(
-            List.of(
-                "--kafka-bootstrap",
-                KAFKA.bootstrapServers(),
-                "--samples-topic",
-                topic,
-                "--group-id",
-                group,
-                "--starting-offsets",
-                "earliest",
-                "--jdbc-url",
-                jdbcUrl,
-                "--redis-url",
-                REDIS.url(),
-                "--checkpoint-interval",
-                "300ms",
-                "--checkpoint-dir",
-                checkpoints.toUri().toString(),
-                "--state-backend",
-                "rocksdb",
-                // longer than any test: Flink 2.2 drops the MAX_WATERMARK of a drain when a
-                // source is idle at that moment (FLINK-40499), and the final windows never fire
-                "--idleness",
-                "5m",
-                "--parallelism",
-                "2",
-                // rollups only here; alert transitions through failures: AlertsExactlyOnceIT
-                "--alerts",
-                "false"));
+        TestJob.args(KAFKA.bootstrapServers(), topic, group, jdbcUrl, REDIS.url(), checkpoints);
+    args.addAll(
+        List.of(
+            "--checkpoint-interval",
+            "300ms",
+            // longer than any test: Flink 2.2 drops the MAX_WATERMARK of a drain when a
+            // source is idle at that moment (FLINK-40499), and the final windows never fire
+            "--idleness",
+            "5m",
+            // rollups only here; alert transitions through failures: AlertsExactlyOnceIT
+            "--alerts",
+            "false"));
     args.addAll(List.of(more));
-    return JobConfig.from(Settings.parse(args.toArray(String[]::new), Map.of()));
+    return TestJob.config(args);
   }
 
   final List<JobClient> started = new ArrayList<>();
@@ -135,10 +117,7 @@ class ExactlyOnceIT {
       UnaryOperator<DataStream<HostSnapshot>> afterSource,
       Optional<String> savepoint)
       throws Exception {
-    Configuration conf = new Configuration();
-    conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-    conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 10);
-    conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(50));
+    Configuration conf = TestFlink.restarting(10, Duration.ofMillis(50));
     savepoint.ifPresent(p -> conf.set(StateRecoveryOptions.SAVEPOINT_PATH, p));
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
     AnalyticsJob.configure(env, cfg);

@@ -1,7 +1,9 @@
 package io.sysmonstm.analytics.testing;
 
+import java.time.Duration;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -53,5 +55,17 @@ public final class TestFlink {
   /** {@link #env(Configuration, int)} with no other setting. */
   public static StreamExecutionEnvironment env(int parallelism) {
     return env(new Configuration(), parallelism);
+  }
+
+  /**
+   * A configuration that restarts a failed job up to {@code attempts} times, {@code delay} apart:
+   * the failure tests inject failures and check what the restarted job writes.
+   */
+  public static Configuration restarting(int attempts, Duration delay) {
+    Configuration conf = new Configuration();
+    conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+    conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, attempts);
+    conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, delay);
+    return conf;
   }
 }

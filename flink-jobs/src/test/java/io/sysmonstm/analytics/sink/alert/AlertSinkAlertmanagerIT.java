@@ -109,10 +109,7 @@ class AlertSinkAlertmanagerIT {
       events.add(retro(firing("fp-backfill-" + i, "web-2", i)));
     }
     String job = UUID.randomUUID().toString();
-    Configuration conf = new Configuration();
-    conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-    conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
-    conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(100));
+    Configuration conf = TestFlink.restarting(3, Duration.ofMillis(100));
     StreamExecutionEnvironment env = env(conf);
     env.enableCheckpointing(100);
     env.fromSource(Alerts.gatedSource(events, 1, job), WatermarkStrategy.noWatermarks(), "alerts")

@@ -18,7 +18,6 @@ import java.util.Properties;
 import java.util.UUID;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -123,10 +122,7 @@ class AlertSinkKafkaIT {
     KAFKA.createTopic(topic, 1);
     List<AlertEvent> events = events(8);
     String job = UUID.randomUUID().toString();
-    Configuration conf = new Configuration();
-    conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-    conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
-    conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(100));
+    Configuration conf = TestFlink.restarting(3, Duration.ofMillis(100));
     StreamExecutionEnvironment env = env(conf);
     env.fromSource(Alerts.pacedSource(events, 4), WatermarkStrategy.noWatermarks(), "alerts")
         .map(new FailOnceAfterCheckpoint(job, 3))
