@@ -20,7 +20,6 @@ import io.sysmonstm.sql.Migrations;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -283,7 +282,7 @@ class AlertsExactlyOnceIT {
 
   static Set<String> table(String jdbcUrl) throws Exception {
     Set<String> rows = new HashSet<>();
-    try (Connection c = DriverManager.getConnection(jdbcUrl, "sysmonstm", "sysmonstm");
+    try (Connection c = PostgresExtension.connect(jdbcUrl);
         ResultSet rs =
             c.createStatement()
                 .executeQuery(

@@ -26,7 +26,6 @@ import io.sysmonstm.sql.Migrations;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Timestamp;
@@ -184,7 +183,7 @@ class AnalyticsJobIT {
       subscriber.close();
     }
 
-    try (Connection c = DriverManager.getConnection(jdbcUrl, "sysmonstm", "sysmonstm")) {
+    try (Connection c = PostgresExtension.connect(jdbcUrl)) {
       assertRollup(c, "rollup_1m", "web-1", CPU, "{}", sec(0), 2, 0.6, 0.2, 0.4, 0.4, sec(40));
       assertRollup(
           c, "rollup_1m", "web-1", NET, NET_ATTRS, sec(0), 2, 4000, 1000, 3000, 3000, sec(40));

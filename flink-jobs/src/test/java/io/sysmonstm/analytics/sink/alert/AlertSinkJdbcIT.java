@@ -13,7 +13,6 @@ import io.sysmonstm.analytics.testing.TestFlink;
 import io.sysmonstm.embedded.PostgresExtension;
 import io.sysmonstm.sql.Migrations;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Instant;
@@ -32,8 +31,6 @@ class AlertSinkJdbcIT {
   static final PostgresExtension POSTGRES = new PostgresExtension(Migrations::apply);
 
   @RegisterExtension static final MiniClusterExtension FLINK = TestFlink.cluster(2);
-
-  static final String USER = "sysmonstm";
 
   static String database(String name) {
     return POSTGRES.newDatabase(name);
@@ -76,7 +73,7 @@ class AlertSinkJdbcIT {
 
   static List<Row> rows(String url) throws Exception {
     List<Row> rows = new ArrayList<>();
-    try (Connection c = DriverManager.getConnection(url, USER, USER);
+    try (Connection c = PostgresExtension.connect(url);
         Statement st = c.createStatement();
         ResultSet rs =
             st.executeQuery(
@@ -106,7 +103,9 @@ class AlertSinkJdbcIT {
 
   static void run(String url, List<AlertEvent> events) throws Exception {
     StreamExecutionEnvironment env = TestFlink.env(2);
-    env.fromData(events, Alerts.TYPE).sinkTo(AlertSinks.jdbc(url, USER, USER)).name("alerts-jdbc");
+    env.fromData(events, Alerts.TYPE)
+        .sinkTo(AlertSinks.jdbc(url, PostgresExtension.USER, PostgresExtension.PASSWORD))
+        .name("alerts-jdbc");
     env.execute("alerts-to-postgres");
   }
 

@@ -11,7 +11,6 @@ import io.sysmonstm.config.Settings;
 import io.sysmonstm.embedded.PostgresExtension;
 import io.sysmonstm.sql.Migrations;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -152,7 +151,7 @@ class DuplicateKeysInABatchIT {
 
   static <T> void writeOneByOne(List<T> rows, String sql, JdbcStatementBuilder<T> bind)
       throws SQLException {
-    try (Connection c = DriverManager.getConnection(oneByOne, "sysmonstm", "sysmonstm");
+    try (Connection c = PostgresExtension.connect(oneByOne);
         PreparedStatement ps = c.prepareStatement(sql)) {
       for (T row : rows) {
         bind.accept(ps, row);
@@ -163,7 +162,7 @@ class DuplicateKeysInABatchIT {
 
   static List<String> dump(String url, String sql) throws SQLException {
     List<String> out = new ArrayList<>();
-    try (Connection c = DriverManager.getConnection(url, "sysmonstm", "sysmonstm");
+    try (Connection c = PostgresExtension.connect(url);
         ResultSet rs = c.createStatement().executeQuery(sql + " ORDER BY 1, 2")) {
       int n = rs.getMetaData().getColumnCount();
       while (rs.next()) {

@@ -17,7 +17,6 @@ import io.sysmonstm.config.Settings;
 import io.sysmonstm.embedded.PostgresExtension;
 import io.sysmonstm.sql.Migrations;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -190,7 +189,7 @@ class RawSamplesSinkIT {
   }
 
   private static Connection connect() throws SQLException {
-    return DriverManager.getConnection(jdbcUrl, "sysmonstm", "sysmonstm");
+    return PostgresExtension.connect(jdbcUrl);
   }
 
   private static long counter(JobExecutionResult job, String name) {
