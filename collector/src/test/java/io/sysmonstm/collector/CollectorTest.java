@@ -7,10 +7,10 @@ import static org.awaitility.Awaitility.await;
 
 import io.sysmonstm.collector.sampling.FakeSystemReader;
 import io.sysmonstm.collector.sampling.Readings;
-import io.sysmonstm.collector.stream.Backoff;
 import io.sysmonstm.collector.stream.FakeIngress;
 import io.sysmonstm.config.ConfigException;
 import io.sysmonstm.proto.v1.MetricBatch;
+import io.sysmonstm.retry.Backoff;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -3,7 +3,8 @@ package io.sysmonstm.relay;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.sysmonstm.embedded.EmbeddedRedis;
+import io.sysmonstm.embedded.PostgresExtension;
+import io.sysmonstm.embedded.RedisExtension;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocket;
@@ -13,7 +14,6 @@ import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.junit5.VertxExtension;
-import java.net.URI;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.Statement;
@@ -24,13 +24,13 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
 
 /** {@code GET /api/alerts} on rows the job would have written, and alerts over {@code /ws}. */
@@ -39,29 +39,17 @@ class AlertsApiIT {
   private static final Instant NOW = Instant.now().truncatedTo(ChronoUnit.MILLIS);
   private static final String CPU = "system.cpu.utilization";
 
-  private static EmbeddedRedis redis;
+  @RegisterExtension static final PostgresExtension POSTGRES = new PostgresExtension();
+  @RegisterExtension static final RedisExtension REDIS = new RedisExtension();
+
   private static String jdbcUrl;
   private static RelayServer relay;
   private static WebClient web;
 
   @BeforeAll
   static void start(Vertx vertx) throws Exception {
-    redis = EmbeddedRedis.start();
-    jdbcUrl = TestPostgres.newDatabase();
-    relay =
-        RelayServer.start(
-            new RelayConfig(
-                0,
-                "127.0.0.1",
-                URI.create(redis.url()),
-                jdbcUrl,
-                TestPostgres.USER,
-                TestPostgres.PASSWORD,
-                true,
-                Duration.ofSeconds(30),
-                RelayConfig.DEFAULT_KAFKA_BOOTSTRAP,
-                RelayConfig.DEFAULT_RULES_TOPIC,
-                Optional.empty()));
+    jdbcUrl = POSTGRES.newDatabase("relay");
+    relay = RelayServer.start(TestRelayConfig.of(REDIS.url(), jdbcUrl));
     web = WebClient.create(vertx);
     seedAlerts();
   }
@@ -70,9 +58,6 @@ class AlertsApiIT {
   static void stop() throws Exception {
     if (relay != null) {
       relay.close();
-    }
-    if (redis != null) {
-      redis.close();
     }
   }
 
@@ -86,7 +71,7 @@ class AlertsApiIT {
    * cpu-high on web-9, 3 days to 2 days ago.
    */
   private static void seedAlerts() throws Exception {
-    try (Connection c = TestPostgres.connect(jdbcUrl);
+    try (Connection c = PostgresExtension.connect(jdbcUrl);
         PreparedStatement ps =
             c.prepareStatement(
                 "INSERT INTO alerts (fingerprint, state, starts_at, ends_at, rule_id, host_id,"
@@ -172,7 +157,7 @@ class AlertsApiIT {
           false);
       ps.executeBatch();
     }
-    try (Connection c = TestPostgres.connect(jdbcUrl);
+    try (Connection c = PostgresExtension.connect(jdbcUrl);
         Statement s = c.createStatement()) {
       // an event's labels are its rule's
       s.execute(
@@ -335,7 +320,7 @@ class AlertsApiIT {
         firing
             .replace("\"firing\"", "\"resolved\"")
             .replace("\"ends_at\":null", "\"ends_at\":1763885100000");
-    try (Jedis j = new Jedis("127.0.0.1", redis.port())) {
+    try (Jedis j = new Jedis("127.0.0.1", REDIS.port())) {
       assertThat(j.publish("sysmonstm:alerts", firing)).isEqualTo(1);
       j.publish("sysmonstm:alerts", resolved);
     }

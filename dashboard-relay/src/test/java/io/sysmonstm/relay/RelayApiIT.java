@@ -3,7 +3,8 @@ package io.sysmonstm.relay;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.sysmonstm.embedded.EmbeddedRedis;
+import io.sysmonstm.embedded.PostgresExtension;
+import io.sysmonstm.embedded.RedisExtension;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocket;
@@ -21,13 +22,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.params.XAddParams;
 
@@ -40,30 +41,18 @@ class RelayApiIT {
   /** Not the default (30 s), so the page's threshold is seen to come from the setting. */
   private static final Duration STALE_AFTER = Duration.ofSeconds(45);
 
-  private static EmbeddedRedis redis;
+  @RegisterExtension static final PostgresExtension POSTGRES = new PostgresExtension();
+  @RegisterExtension static final RedisExtension REDIS = new RedisExtension();
+
   private static String jdbcUrl;
   private static RelayServer relay;
   private static WebClient web;
 
   @BeforeAll
   static void start(Vertx vertx) throws Exception {
-    redis = EmbeddedRedis.start();
-    jdbcUrl = TestPostgres.newDatabase();
+    jdbcUrl = POSTGRES.newDatabase("relay");
     // a fresh database: the relay applies the migrations itself
-    relay =
-        RelayServer.start(
-            new RelayConfig(
-                0,
-                "127.0.0.1",
-                java.net.URI.create(redis.url()),
-                jdbcUrl,
-                TestPostgres.USER,
-                TestPostgres.PASSWORD,
-                true,
-                STALE_AFTER,
-                RelayConfig.DEFAULT_KAFKA_BOOTSTRAP,
-                RelayConfig.DEFAULT_RULES_TOPIC,
-                Optional.empty()));
+    relay = RelayServer.start(TestRelayConfig.of(REDIS.url(), jdbcUrl, STALE_AFTER));
     web = WebClient.create(vertx);
     seedHistory();
   }
@@ -73,14 +62,11 @@ class RelayApiIT {
     if (relay != null) {
       relay.close();
     }
-    if (redis != null) {
-      redis.close();
-    }
   }
 
   /** Raw samples every 10 s, 1-minute and 1-hour rollups, for the whole machine and for cpu 0. */
   private static void seedHistory() throws Exception {
-    try (Connection c = TestPostgres.connect(jdbcUrl)) {
+    try (Connection c = PostgresExtension.connect(jdbcUrl)) {
       try (PreparedStatement ps =
           c.prepareStatement(
               "INSERT INTO samples (host_id, metric, attrs, ts, value) VALUES (?, ?, ?::jsonb, ?, ?)")) {
@@ -185,8 +171,8 @@ class RelayApiIT {
   @Test
   void hostsMergeLiveHashesWithTheHostsTable() throws Exception {
     long now = System.currentTimeMillis();
-    try (Jedis j = new Jedis("127.0.0.1", redis.port());
-        Connection c = TestPostgres.connect(jdbcUrl);
+    try (Jedis j = new Jedis("127.0.0.1", REDIS.port());
+        Connection c = PostgresExtension.connect(jdbcUrl);
         Statement s = c.createStatement()) {
       j.hset(
           "sysmonstm:host:web-1",
@@ -374,7 +360,7 @@ class RelayApiIT {
   void theLastFiveMinutesComeFromTheRecentStreamElseFromTheDatabase() throws Exception {
     Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
     String key = "sysmonstm:recent:web-1";
-    try (Jedis j = new Jedis("127.0.0.1", redis.port())) {
+    try (Jedis j = new Jedis("127.0.0.1", REDIS.port())) {
       for (int i = 3; i >= 1; i--) {
         Instant t = now.minusSeconds(30L * i);
         j.xadd(
@@ -405,7 +391,7 @@ class RelayApiIT {
 
       // no stream (an older job, or Redis restarted): the same query reads the samples table
       j.del(key);
-      try (Connection c = TestPostgres.connect(jdbcUrl);
+      try (Connection c = PostgresExtension.connect(jdbcUrl);
           PreparedStatement ps =
               c.prepareStatement(
                   "INSERT INTO samples (host_id, metric, attrs, ts, value)"
@@ -516,7 +502,7 @@ class RelayApiIT {
         "{\"type\":\"host\",\"host_id\":\"web-1\",\"hostname\":\"wéb <1>\",\"last_seen\":1,"
             + "\"values\":{\"system.cpu.utilization{\\\"cpu\\\":\\\"0\\\"}\":0.10}}";
     String alert = "{\"type\":\"alert\",\"rule_id\":\"cpu-high\",\"state\":\"firing\"}";
-    try (Jedis j = new Jedis("127.0.0.1", redis.port())) {
+    try (Jedis j = new Jedis("127.0.0.1", REDIS.port())) {
       assertThat(j.publish("sysmonstm:live", host)).isEqualTo(1);
       j.publish("sysmonstm:alerts", alert);
       j.publish("sysmonstm:other", "{\"not\":\"relayed\"}");

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import io.sysmonstm.config.StartupException;
 import io.sysmonstm.embedded.EmbeddedRedis;
 import io.sysmonstm.embedded.Ports;
+import io.sysmonstm.embedded.PostgresExtension;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocket;
@@ -25,16 +26,19 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
 
 /** What the relay does when its port is taken or Redis / PostgreSQL are not there. */
 @ExtendWith(VertxExtension.class)
 class RelayFailureIT {
+  @RegisterExtension static final PostgresExtension POSTGRES = new PostgresExtension();
+
   private static String jdbcUrl;
 
   @BeforeAll
   static void database() {
-    jdbcUrl = TestPostgres.newDatabase();
+    jdbcUrl = POSTGRES.newDatabase("relay");
   }
 
   private static RelayConfig config(int port, String redisUrl, String jdbc, String password) {
@@ -43,7 +47,7 @@ class RelayFailureIT {
         "0.0.0.0",
         URI.create(redisUrl),
         jdbc,
-        TestPostgres.USER,
+        PostgresExtension.USER,
         password,
         true,
         Duration.ofSeconds(30),
@@ -63,7 +67,8 @@ class RelayFailureIT {
       taken.bind(new InetSocketAddress(0));
       int port = taken.getLocalPort();
       assertThatThrownBy(
-              () -> RelayServer.start(config(port, redis.url(), jdbcUrl, TestPostgres.PASSWORD)))
+              () ->
+                  RelayServer.start(config(port, redis.url(), jdbcUrl, PostgresExtension.PASSWORD)))
           .isInstanceOf(StartupException.class)
           .hasMessage("port " + port + " is in use (set --port / SYSMONSTM_PORT to move it)");
     }
@@ -75,7 +80,7 @@ class RelayFailureIT {
     assertThatThrownBy(
             () ->
                 RelayServer.start(
-                    config(0, closedPortUrl("redis"), jdbcUrl, TestPostgres.PASSWORD)))
+                    config(0, closedPortUrl("redis"), jdbcUrl, PostgresExtension.PASSWORD)))
         .isInstanceOf(StartupException.class)
         .hasMessageStartingWith("cannot reach Redis at redis://localhost:")
         .hasMessageContaining("check --redis-url (SYSMONSTM_REDIS_URL)")
@@ -89,7 +94,7 @@ class RelayFailureIT {
       long t0 = System.nanoTime();
       String closed = "jdbc:postgresql://localhost:" + Ports.free() + "/sysmonstm";
       assertThatThrownBy(
-              () -> RelayServer.start(config(0, redis.url(), closed, TestPostgres.PASSWORD)))
+              () -> RelayServer.start(config(0, redis.url(), closed, PostgresExtension.PASSWORD)))
           .isInstanceOf(StartupException.class)
           .hasMessageStartingWith("cannot reach PostgreSQL at " + closed)
           .hasMessageContaining("check --jdbc-url (SYSMONSTM_JDBC_URL)")
@@ -122,7 +127,7 @@ class RelayFailureIT {
     int redisPort = Ports.free();
     EmbeddedRedis redis = EmbeddedRedis.start(redisPort);
     try (RelayServer relay =
-        RelayServer.start(config(0, redis.url(), jdbcUrl, TestPostgres.PASSWORD))) {
+        RelayServer.start(config(0, redis.url(), jdbcUrl, PostgresExtension.PASSWORD))) {
       WebClient web = WebClient.create(vertx);
       List<String> received = new CopyOnWriteArrayList<>();
       WebSocket ws =

@@ -3,6 +3,7 @@ package io.sysmonstm.relay;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sysmonstm.embedded.EmbeddedRedis;
+import io.sysmonstm.embedded.PostgresExtension;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -13,10 +14,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code RelayMain} as a person runs it: a separate JVM, its exit code and its stderr. */
 class RelayMainIT {
+  @RegisterExtension static final PostgresExtension POSTGRES = new PostgresExtension();
+
   @TempDir Path tmp;
 
   private record Run(int exit, String stderr) {}
@@ -64,7 +68,7 @@ class RelayMainIT {
 
   @Test
   void aTakenPortEndsTheProcessWithOneLineNamingTheSetting() throws Exception {
-    String jdbcUrl = TestPostgres.newDatabase();
+    String jdbcUrl = POSTGRES.newDatabase("relay");
     try (EmbeddedRedis redis = EmbeddedRedis.start();
         ServerSocket taken = new ServerSocket()) {
       taken.bind(new InetSocketAddress(0));

@@ -3,9 +3,10 @@ package io.sysmonstm.relay;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.sysmonstm.embedded.EmbeddedKafka;
-import io.sysmonstm.embedded.EmbeddedRedis;
+import io.sysmonstm.embedded.KafkaExtension;
 import io.sysmonstm.embedded.Ports;
+import io.sysmonstm.embedded.PostgresExtension;
+import io.sysmonstm.embedded.RedisExtension;
 import io.sysmonstm.rules.Rule;
 import io.sysmonstm.rules.RuleCodec;
 import io.vertx.core.Future;
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The rules API against real PostgreSQL, Redis and an in-process Kafka broker: what a change leaves
@@ -48,8 +50,10 @@ class RulesApiIT {
   private static final TopicPartition PARTITION = new TopicPartition(TOPIC, 0);
   private static final String TOKEN = "it-admin-token";
 
-  private static EmbeddedKafka kafka;
-  private static EmbeddedRedis redis;
+  @RegisterExtension static final PostgresExtension POSTGRES = new PostgresExtension();
+  @RegisterExtension static final RedisExtension REDIS = new RedisExtension();
+  @RegisterExtension static final KafkaExtension KAFKA = KafkaExtension.perClass();
+
   private static String jdbcUrl;
   private static RelayServer relay;
   private static WebClient web;
@@ -57,11 +61,9 @@ class RulesApiIT {
 
   @BeforeAll
   static void start(Vertx vertx) throws Exception {
-    kafka = EmbeddedKafka.start();
-    kafka.createTopic(TOPIC, 1, Map.of("cleanup.policy", "compact"));
-    redis = EmbeddedRedis.start();
-    jdbcUrl = TestPostgres.newDatabase();
-    relay = RelayServer.start(config(kafka.bootstrapServers()));
+    KAFKA.createTopic(TOPIC, 1, Map.of("cleanup.policy", "compact"));
+    jdbcUrl = POSTGRES.newDatabase("relay");
+    relay = RelayServer.start(config(KAFKA.bootstrapServers()));
     offsetAfterStart = endOffset();
     web = WebClient.create(vertx);
   }
@@ -71,22 +73,16 @@ class RulesApiIT {
     if (relay != null) {
       relay.close();
     }
-    if (redis != null) {
-      redis.close();
-    }
-    if (kafka != null) {
-      kafka.close();
-    }
   }
 
   private static RelayConfig config(String kafkaBootstrap) {
     return new RelayConfig(
         0,
         "127.0.0.1",
-        URI.create(redis.url()),
+        URI.create(REDIS.url()),
         jdbcUrl,
-        TestPostgres.USER,
-        TestPostgres.PASSWORD,
+        PostgresExtension.USER,
+        PostgresExtension.PASSWORD,
         true,
         Duration.ofSeconds(30),
         kafkaBootstrap,
@@ -100,7 +96,7 @@ class RulesApiIT {
     return new KafkaConsumer<>(
         Map.of(
             ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-            kafka.bootstrapServers(),
+            KAFKA.bootstrapServers(),
             ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
             false),
         new StringDeserializer(),
@@ -132,7 +128,7 @@ class RulesApiIT {
 
   /** The stored rule, or null. */
   private static JsonObject row(String id) throws Exception {
-    try (Connection c = TestPostgres.connect(jdbcUrl);
+    try (Connection c = PostgresExtension.connect(jdbcUrl);
         PreparedStatement ps =
             c.prepareStatement("SELECT rule::text FROM alert_rules WHERE id = ?")) {
       ps.setString(1, id);

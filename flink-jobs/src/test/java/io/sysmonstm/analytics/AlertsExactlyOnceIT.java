@@ -11,14 +11,15 @@ import io.sysmonstm.analytics.snapshot.Sample;
 import io.sysmonstm.analytics.testing.Fleet;
 import io.sysmonstm.analytics.testing.Fleet.Batch;
 import io.sysmonstm.analytics.testing.Probe;
-import io.sysmonstm.analytics.testing.TestPostgres;
-import io.sysmonstm.config.Settings;
-import io.sysmonstm.embedded.EmbeddedKafka;
-import io.sysmonstm.embedded.EmbeddedRedis;
+import io.sysmonstm.analytics.testing.TestFlink;
+import io.sysmonstm.analytics.testing.TestJob;
+import io.sysmonstm.embedded.KafkaExtension;
+import io.sysmonstm.embedded.PostgresExtension;
+import io.sysmonstm.embedded.RedisExtension;
+import io.sysmonstm.sql.Migrations;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,17 +33,13 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -57,12 +54,13 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class AlertsExactlyOnceIT {
   @RegisterExtension
-  static final MiniClusterExtension FLINK =
-      new MiniClusterExtension(
-          new MiniClusterResourceConfiguration.Builder()
-              .setNumberTaskManagers(1)
-              .setNumberSlotsPerTaskManager(2)
-              .build());
+  static final PostgresExtension POSTGRES = new PostgresExtension(Migrations::apply);
+
+  @RegisterExtension static final KafkaExtension KAFKA = KafkaExtension.perClass();
+
+  @RegisterExtension static final RedisExtension REDIS = new RedisExtension();
+
+  @RegisterExtension static final MiniClusterExtension FLINK = TestFlink.cluster(2);
 
   static final Duration INTERVAL = Duration.ofSeconds(20);
   static final Duration WAIT = Duration.ofSeconds(120);
@@ -78,26 +76,7 @@ class AlertsExactlyOnceIT {
         "for": "40s"}]
       """;
 
-  static EmbeddedKafka kafka;
-  static EmbeddedRedis redis;
-
   @TempDir Path dir;
-
-  @BeforeAll
-  static void startServers() throws Exception {
-    kafka = EmbeddedKafka.start();
-    redis = EmbeddedRedis.start();
-  }
-
-  @AfterAll
-  static void stopServers() throws Exception {
-    if (redis != null) {
-      redis.close();
-    }
-    if (kafka != null) {
-      kafka.close();
-    }
-  }
 
   @Test
   void everyTransitionOnceThroughFailuresAndResends() throws Exception {
@@ -108,10 +87,10 @@ class AlertsExactlyOnceIT {
     String samples = "samples-" + id;
     String rules = "rules-" + id;
     String alerts = "alerts-" + id;
-    kafka.createTopic(samples, 2);
-    kafka.createTopic(rules, 1, Map.of("cleanup.policy", "compact"));
-    kafka.createTopic(alerts, 2);
-    String jdbcUrl = TestPostgres.migratedDatabase("alerts_once");
+    KAFKA.createTopic(samples, 2);
+    KAFKA.createTopic(rules, 1, Map.of("cleanup.policy", "compact"));
+    KAFKA.createTopic(alerts, 2);
+    String jdbcUrl = POSTGRES.newDatabase("alerts_once");
     Path rulesFile = Files.writeString(dir.resolve("rules.json"), RULES);
 
     Batch[][] batch = new Batch[hosts][rounds];
@@ -141,47 +120,31 @@ class AlertsExactlyOnceIT {
     assertThat(expected).as("the data makes both rules fire and resolve").hasSizeGreaterThan(100);
 
     Probe probe = new Probe(List.of(batch[3][8].id(), batch[3][16].id(), batch[3][24].id()));
-    JobConfig cfg =
-        JobConfig.from(
-            Settings.parse(
-                new String[] {
-                  "--kafka-bootstrap",
-                  kafka.bootstrapServers(),
-                  "--samples-topic",
-                  samples,
-                  "--rules-topic",
-                  rules,
-                  "--alerts-topic",
-                  alerts,
-                  "--rules-file",
-                  rulesFile.toString(),
-                  "--group-id",
-                  "alerts-" + id,
-                  "--starting-offsets",
-                  "earliest",
-                  "--jdbc-url",
-                  jdbcUrl,
-                  "--redis-url",
-                  redis.url(),
-                  "--checkpoint-interval",
-                  "300ms",
-                  "--checkpoint-dir",
-                  dir.resolve("checkpoints").toUri().toString(),
-                  "--state-backend",
-                  "rocksdb",
-                  "--parallelism",
-                  "2",
-                  // the data is from 2025: neither a lagging pipeline nor back-fill to the job
-                  "--pipeline-lag",
-                  "3650d",
-                  "--alert-retro-after",
-                  "3650d"
-                },
-                Map.of()));
-    Configuration conf = new Configuration();
-    conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-    conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 10);
-    conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(50));
+    List<String> args =
+        TestJob.args(
+            KAFKA.bootstrapServers(),
+            samples,
+            "alerts-" + id,
+            jdbcUrl,
+            REDIS.url(),
+            dir.resolve("checkpoints"));
+    args.addAll(
+        List.of(
+            "--rules-topic",
+            rules,
+            "--alerts-topic",
+            alerts,
+            "--rules-file",
+            rulesFile.toString(),
+            "--checkpoint-interval",
+            "300ms",
+            // the data is from 2025: neither a lagging pipeline nor back-fill to the job
+            "--pipeline-lag",
+            "3650d",
+            "--alert-retro-after",
+            "3650d"));
+    JobConfig cfg = TestJob.config(args);
+    Configuration conf = TestFlink.restarting(10, Duration.ofMillis(50));
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
     AnalyticsJob.configure(env, cfg);
     env.configure(conf);
@@ -189,7 +152,7 @@ class AlertsExactlyOnceIT {
     JobClient job = env.executeAsync(AnalyticsJob.NAME);
     try {
       for (int c = 0; c < chunks.size(); c++) {
-        Fleet.produce(kafka.bootstrapServers(), samples, chunks.get(c));
+        Fleet.produce(KAFKA.bootstrapServers(), samples, chunks.get(c));
         int failures = c;
         await().atMost(WAIT).until(() -> probe.failures() >= failures);
         List<String> ids = chunks.get(c).stream().map(Batch::id).toList();
@@ -319,7 +282,7 @@ class AlertsExactlyOnceIT {
 
   static Set<String> table(String jdbcUrl) throws Exception {
     Set<String> rows = new HashSet<>();
-    try (Connection c = DriverManager.getConnection(jdbcUrl, "sysmonstm", "sysmonstm");
+    try (Connection c = PostgresExtension.connect(jdbcUrl);
         ResultSet rs =
             c.createStatement()
                 .executeQuery(
@@ -348,7 +311,7 @@ class AlertsExactlyOnceIT {
 
   static KafkaConsumer<String, String> consumer() {
     Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
     p.put(ConsumerConfig.GROUP_ID_CONFIG, "check-" + UUID.randomUUID());
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");

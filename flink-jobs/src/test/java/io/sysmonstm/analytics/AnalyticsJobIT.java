@@ -11,20 +11,21 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sysmonstm.analytics.sketch.ValueSketch;
 import io.sysmonstm.analytics.source.KafkaSnapshotSource;
 import io.sysmonstm.analytics.startup.DependencyCheck;
-import io.sysmonstm.analytics.testing.TestPostgres;
-import io.sysmonstm.config.Settings;
+import io.sysmonstm.analytics.testing.TestFlink;
+import io.sysmonstm.analytics.testing.TestJob;
 import io.sysmonstm.config.StartupException;
-import io.sysmonstm.embedded.EmbeddedKafka;
-import io.sysmonstm.embedded.EmbeddedRedis;
+import io.sysmonstm.embedded.KafkaExtension;
 import io.sysmonstm.embedded.Ports;
+import io.sysmonstm.embedded.PostgresExtension;
+import io.sysmonstm.embedded.RedisExtension;
 import io.sysmonstm.proto.v1.HostFacts;
 import io.sysmonstm.proto.v1.MetricBatch;
 import io.sysmonstm.proto.v1.Sample;
 import io.sysmonstm.proto.v1.Snapshot;
+import io.sysmonstm.sql.Migrations;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Timestamp;
@@ -40,7 +41,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -48,7 +48,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -63,38 +62,25 @@ import redis.clients.jedis.JedisPubSub;
  */
 class AnalyticsJobIT {
   @RegisterExtension
-  static final MiniClusterExtension FLINK =
-      new MiniClusterExtension(
-          new MiniClusterResourceConfiguration.Builder()
-              .setNumberTaskManagers(1)
-              .setNumberSlotsPerTaskManager(2)
-              .build());
+  static final PostgresExtension POSTGRES = new PostgresExtension(Migrations::apply);
+
+  @RegisterExtension static final KafkaExtension KAFKA = KafkaExtension.perClass();
+
+  @RegisterExtension static final RedisExtension REDIS = new RedisExtension();
+
+  @RegisterExtension static final MiniClusterExtension FLINK = TestFlink.cluster(2);
 
   static final String CPU = "system.cpu.utilization";
   static final String NET = "system.network.io.rate";
   static final String NET_ATTRS = "{\"device\":\"eth0\",\"direction\":\"receive\"}";
 
-  static EmbeddedKafka kafka;
-  static EmbeddedRedis redis;
   static String jdbcUrl;
 
   @TempDir Path checkpoints;
 
   @BeforeAll
   static void startServers() throws Exception {
-    kafka = EmbeddedKafka.start();
-    redis = EmbeddedRedis.start();
-    jdbcUrl = TestPostgres.migratedDatabase("sysmonstm");
-  }
-
-  @AfterAll
-  static void stopServers() throws Exception {
-    if (redis != null) {
-      redis.close();
-    }
-    if (kafka != null) {
-      kafka.close();
-    }
+    jdbcUrl = POSTGRES.newDatabase("sysmonstm");
   }
 
   static Instant sec(int s) {
@@ -139,38 +125,22 @@ class AnalyticsJobIT {
 
   JobConfig config(String topic, String... more) {
     List<String> args =
-        new ArrayList<>(
-            List.of(
-                "--kafka-bootstrap",
-                kafka.bootstrapServers(),
-                "--samples-topic",
-                topic,
-                "--group-id",
-                "it-" + topic,
-                "--starting-offsets",
-                "earliest",
-                "--jdbc-url",
-                jdbcUrl,
-                "--redis-url",
-                redis.url(),
-                "--checkpoint-interval",
-                "1s",
-                "--checkpoint-dir",
-                checkpoints.toUri().toString(),
-                "--state-backend",
-                "rocksdb",
-                "--parallelism",
-                "2",
-                // bounded input: the rules topic would keep the job running (AlertsExactlyOnceIT)
-                "--alerts",
-                "false"));
+        TestJob.args(
+            KAFKA.bootstrapServers(), topic, "it-" + topic, jdbcUrl, REDIS.url(), checkpoints);
+    args.addAll(
+        List.of(
+            "--checkpoint-interval",
+            "1s",
+            // bounded input: the rules topic would keep the job running (AlertsExactlyOnceIT)
+            "--alerts",
+            "false"));
     args.addAll(List.of(more));
-    return JobConfig.from(Settings.parse(args.toArray(String[]::new), Map.of()));
+    return TestJob.config(args);
   }
 
   void produce(String topic, List<MetricBatch> batches, byte[] garbage) throws Exception {
     Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     try (var producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
       producer.send(new ProducerRecord<>(topic, "web-1", garbage)).get();
@@ -183,7 +153,7 @@ class AnalyticsJobIT {
   @Test
   void writesRollupsSamplesHostsAndLiveValuesFromKafka() throws Exception {
     String topic = "samples-" + UUID.randomUUID();
-    kafka.createTopic(topic, 2);
+    KAFKA.createTopic(topic, 2);
     produce(
         topic,
         List.of(
@@ -196,7 +166,7 @@ class AnalyticsJobIT {
             batch("web-1", 2, snapshot(sec(70), cpu(0.6)))),
         "not a MetricBatch".getBytes(StandardCharsets.UTF_8));
     Queue<String> published = new ConcurrentLinkedQueue<>();
-    Subscriber subscriber = Subscriber.start(redis.port(), published);
+    Subscriber subscriber = Subscriber.start(REDIS.port(), published);
 
     try {
       JobConfig cfg = config(topic);
@@ -213,7 +183,7 @@ class AnalyticsJobIT {
       subscriber.close();
     }
 
-    try (Connection c = DriverManager.getConnection(jdbcUrl, "sysmonstm", "sysmonstm")) {
+    try (Connection c = PostgresExtension.connect(jdbcUrl)) {
       assertRollup(c, "rollup_1m", "web-1", CPU, "{}", sec(0), 2, 0.6, 0.2, 0.4, 0.4, sec(40));
       assertRollup(
           c, "rollup_1m", "web-1", NET, NET_ATTRS, sec(0), 2, 4000, 1000, 3000, 3000, sec(40));
@@ -279,7 +249,7 @@ class AnalyticsJobIT {
       assertThat(count(c, "hosts")).isEqualTo(2);
     }
 
-    try (JedisPooled jedis = new JedisPooled(redis.url())) {
+    try (JedisPooled jedis = new JedisPooled(REDIS.url())) {
       Map<String, String> web1 = jedis.hgetAll("sysmonstm:host:web-1");
       assertThat(web1)
           .containsEntry("host_id", "web-1")

@@ -17,6 +17,7 @@ import io.sysmonstm.analytics.rollup.RollupRow;
 import io.sysmonstm.analytics.snapshot.HostSnapshot;
 import io.sysmonstm.analytics.testing.CollectingSink;
 import io.sysmonstm.analytics.testing.GatedSource;
+import io.sysmonstm.analytics.testing.TestFlink;
 import io.sysmonstm.config.Settings;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,11 +26,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
@@ -42,14 +41,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class AnalyticsPipelineTest {
   static final InMemoryReporter METRICS = InMemoryReporter.createWithRetainedMetrics();
 
-  @RegisterExtension
-  static final MiniClusterExtension FLINK =
-      new MiniClusterExtension(
-          new MiniClusterResourceConfiguration.Builder()
-              .setNumberTaskManagers(1)
-              .setNumberSlotsPerTaskManager(2)
-              .setConfiguration(METRICS.addToConfiguration(new Configuration()))
-              .build());
+  @RegisterExtension static final MiniClusterExtension FLINK = TestFlink.cluster(2, METRICS);
 
   static final Map<String, String> CPU0 = Map.of("cpu", "0");
   static final String CPU0_ATTRS = "{\"cpu\":\"0\"}";

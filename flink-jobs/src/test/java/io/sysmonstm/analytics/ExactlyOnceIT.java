@@ -14,10 +14,12 @@ import io.sysmonstm.analytics.testing.Fleet;
 import io.sysmonstm.analytics.testing.Fleet.Batch;
 import io.sysmonstm.analytics.testing.Probe;
 import io.sysmonstm.analytics.testing.RollupTables;
-import io.sysmonstm.analytics.testing.TestPostgres;
-import io.sysmonstm.config.Settings;
-import io.sysmonstm.embedded.EmbeddedKafka;
-import io.sysmonstm.embedded.EmbeddedRedis;
+import io.sysmonstm.analytics.testing.TestFlink;
+import io.sysmonstm.analytics.testing.TestJob;
+import io.sysmonstm.embedded.KafkaExtension;
+import io.sysmonstm.embedded.PostgresExtension;
+import io.sysmonstm.embedded.RedisExtension;
+import io.sysmonstm.sql.Migrations;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,18 +32,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.admin.Admin;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -55,22 +54,20 @@ import org.junit.jupiter.api.io.TempDir;
  * replay. Every row is compared with an independent computation from the input.
  */
 class ExactlyOnceIT {
+  @RegisterExtension
+  static final PostgresExtension POSTGRES = new PostgresExtension(Migrations::apply);
+
+  @RegisterExtension static final KafkaExtension KAFKA = KafkaExtension.perClass();
+
+  @RegisterExtension static final RedisExtension REDIS = new RedisExtension();
+
   static final InMemoryReporter METRICS = InMemoryReporter.createWithRetainedMetrics();
 
-  @RegisterExtension
-  static final MiniClusterExtension FLINK =
-      new MiniClusterExtension(
-          new MiniClusterResourceConfiguration.Builder()
-              .setNumberTaskManagers(1)
-              .setNumberSlotsPerTaskManager(2)
-              .setConfiguration(METRICS.addToConfiguration(new Configuration()))
-              .build());
+  @RegisterExtension static final MiniClusterExtension FLINK = TestFlink.cluster(2, METRICS);
 
   static final Duration INTERVAL = Duration.ofSeconds(20);
   static final Duration WAIT = Duration.ofSeconds(120);
 
-  static EmbeddedKafka kafka;
-  static EmbeddedRedis redis;
   static Admin admin;
 
   @TempDir Path checkpoints;
@@ -78,58 +75,29 @@ class ExactlyOnceIT {
 
   @BeforeAll
   static void startServers() throws Exception {
-    kafka = EmbeddedKafka.start();
-    redis = EmbeddedRedis.start();
-    admin = kafka.admin();
-  }
-
-  @AfterAll
-  static void stopServers() throws Exception {
-    if (redis != null) {
-      redis.close();
-    }
-    if (kafka != null) {
-      kafka.close();
-    }
+    admin = KAFKA.admin();
   }
 
   static String database(String name) {
-    return TestPostgres.migratedDatabase(name);
+    return POSTGRES.newDatabase(name);
   }
 
   JobConfig config(String topic, String group, String jdbcUrl, String... more) {
     List<String> args =
-        new ArrayList<>(
-            List.of(
-                "--kafka-bootstrap",
-                kafka.bootstrapServers(),
-                "--samples-topic",
-                topic,
-                "--group-id",
-                group,
-                "--starting-offsets",
-                "earliest",
-                "--jdbc-url",
-                jdbcUrl,
-                "--redis-url",
-                redis.url(),
-                "--checkpoint-interval",
-                "300ms",
-                "--checkpoint-dir",
-                checkpoints.toUri().toString(),
-                "--state-backend",
-                "rocksdb",
-                // longer than any test: Flink 2.2 drops the MAX_WATERMARK of a drain when a
-                // source is idle at that moment (FLINK-40499), and the final windows never fire
-                "--idleness",
-                "5m",
-                "--parallelism",
-                "2",
-                // rollups only here; alert transitions through failures: AlertsExactlyOnceIT
-                "--alerts",
-                "false"));
+        TestJob.args(KAFKA.bootstrapServers(), topic, group, jdbcUrl, REDIS.url(), checkpoints);
+    args.addAll(
+        List.of(
+            "--checkpoint-interval",
+            "300ms",
+            // longer than any test: Flink 2.2 drops the MAX_WATERMARK of a drain when a
+            // source is idle at that moment (FLINK-40499), and the final windows never fire
+            "--idleness",
+            "5m",
+            // rollups only here; alert transitions through failures: AlertsExactlyOnceIT
+            "--alerts",
+            "false"));
     args.addAll(List.of(more));
-    return JobConfig.from(Settings.parse(args.toArray(String[]::new), Map.of()));
+    return TestJob.config(args);
   }
 
   final List<JobClient> started = new ArrayList<>();
@@ -149,10 +117,7 @@ class ExactlyOnceIT {
       UnaryOperator<DataStream<HostSnapshot>> afterSource,
       Optional<String> savepoint)
       throws Exception {
-    Configuration conf = new Configuration();
-    conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-    conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 10);
-    conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(50));
+    Configuration conf = TestFlink.restarting(10, Duration.ofMillis(50));
     savepoint.ifPresent(p -> conf.set(StateRecoveryOptions.SAVEPOINT_PATH, p));
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
     AnalyticsJob.configure(env, cfg);
@@ -207,7 +172,7 @@ class ExactlyOnceIT {
     int hosts = 20;
     int rounds = 50;
     String topic = "exactly-once-" + UUID.randomUUID();
-    kafka.createTopic(topic, 2);
+    KAFKA.createTopic(topic, 2);
     String jdbcUrl = database("exactly_once");
     Batch[][] batch = new Batch[hosts][rounds];
     for (int h = 0; h < hosts; h++) {
@@ -256,18 +221,18 @@ class ExactlyOnceIT {
     JobConfig cfg = config(topic, "first-" + topic, jdbcUrl);
     JobClient job = start(cfg, probe::apply, Optional.empty());
 
-    Fleet.produce(kafka.bootstrapServers(), topic, chunks.get(0));
+    Fleet.produce(KAFKA.bootstrapServers(), topic, chunks.get(0));
     awaitSeenAndCheckpointed(probe, chunks.get(0));
-    Fleet.produce(kafka.bootstrapServers(), topic, chunks.get(1));
+    Fleet.produce(KAFKA.bootstrapServers(), topic, chunks.get(1));
     await().atMost(WAIT).until(() -> probe.failures() == 1);
     awaitSeenAndCheckpointed(probe, chunks.get(1));
     String earlierSavepoint =
         job.triggerSavepoint(savepoints.toUri().toString(), SavepointFormatType.CANONICAL)
             .get(WAIT.toSeconds(), TimeUnit.SECONDS);
-    Fleet.produce(kafka.bootstrapServers(), topic, chunks.get(2));
+    Fleet.produce(KAFKA.bootstrapServers(), topic, chunks.get(2));
     await().atMost(WAIT).until(() -> probe.failures() == 2);
     awaitSeenAndCheckpointed(probe, chunks.get(2));
-    Fleet.produce(kafka.bootstrapServers(), topic, chunks.get(3));
+    Fleet.produce(KAFKA.bootstrapServers(), topic, chunks.get(3));
     await().atMost(WAIT).until(() -> probe.failures() == 3);
     awaitSeenAndCheckpointed(probe, chunks.get(3));
 
@@ -300,7 +265,7 @@ class ExactlyOnceIT {
                 + "' AND bucket = to_timestamp("
                 + T0.getEpochSecond()
                 + ")");
-    Fleet.produce(kafka.bootstrapServers(), topic, backfill);
+    Fleet.produce(KAFKA.bootstrapServers(), topic, backfill);
     Fleet.awaitConsumed(admin, cfg.groupId(), topic, WAIT);
     stop(job, true);
 
@@ -362,7 +327,7 @@ class ExactlyOnceIT {
     // 4 hosts x 3 series x 60 snapshots 20 s apart, 3 per batch: batches 1-10 before the
     // upgrade, 11-20 after it, with batches 9 and 10 resent after the upgrade
     String topic = "upgrade-" + UUID.randomUUID();
-    kafka.createTopic(topic, 2);
+    KAFKA.createTopic(topic, 2);
     String jdbcUrl = database("upgrade");
     List<Batch> before = new ArrayList<>();
     List<Batch> after = new ArrayList<>();
@@ -379,11 +344,11 @@ class ExactlyOnceIT {
 
     Probe v1 = new Probe(List.of());
     JobClient job = start(cfg, v1::apply, Optional.empty());
-    Fleet.produce(kafka.bootstrapServers(), topic, before);
+    Fleet.produce(KAFKA.bootstrapServers(), topic, before);
     Fleet.awaitConsumed(admin, cfg.groupId(), topic, WAIT);
     String savepoint = stop(job, false);
 
-    Fleet.produce(kafka.bootstrapServers(), topic, after);
+    Fleet.produce(KAFKA.bootstrapServers(), topic, after);
     Probe v2 = new Probe(List.of());
     JobClient upgraded =
         start(
@@ -406,7 +371,7 @@ class ExactlyOnceIT {
         Fleet.batch(Fleet.host(0), 21, T0.minus(Duration.ofSeconds(1140)), 3, INTERVAL, 3);
     assertThat(tooLate.snapshots().get(0).timestampMs())
         .isEqualTo(T0.plusSeconds(60).toEpochMilli());
-    Fleet.produce(kafka.bootstrapServers(), topic, List.of(tooLate));
+    Fleet.produce(KAFKA.bootstrapServers(), topic, List.of(tooLate));
     await()
         .atMost(WAIT)
         .until(() -> RollupTables.count(jdbcUrl, "SELECT count(*) FROM late_samples") == 9);

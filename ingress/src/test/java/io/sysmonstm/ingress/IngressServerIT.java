@@ -24,6 +24,7 @@ import io.grpc.testing.TlsTesting;
 import io.sysmonstm.config.ConfigException;
 import io.sysmonstm.config.Settings;
 import io.sysmonstm.config.StartupException;
+import io.sysmonstm.embedded.KafkaExtension;
 import io.sysmonstm.embedded.Ports;
 import io.sysmonstm.proto.v1.MetricsServiceGrpc;
 import java.io.InputStream;
@@ -43,12 +44,13 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@link IngressServer#start} for real: Netty on a TCP port, TLS, a real Kafka broker. */
-@ExtendWith(SharedKafka.class)
 class IngressServerIT {
+  @RegisterExtension static final KafkaExtension KAFKA = KafkaExtension.perRun();
+
   private static final Duration WAIT = Duration.ofSeconds(30);
   private static final String TOKEN = "it-token";
 
@@ -68,9 +70,9 @@ class IngressServerIT {
                 "--port",
                 "0",
                 "--kafka-bootstrap",
-                SharedKafka.kafka().bootstrapServers(),
+                KAFKA.bootstrapServers(),
                 "--topic",
-                SharedKafka.freshTopic(),
+                KafkaExtension.freshTopic("samples"),
                 "--tokens",
                 TOKEN));
     args.addAll(Arrays.asList(extraArgs));
@@ -145,7 +147,7 @@ class IngressServerIT {
     IngressServer server = start(cfg);
     assertThat(server.port()).isPositive();
 
-    try (Admin admin = SharedKafka.kafka().admin()) {
+    try (Admin admin = KAFKA.admin()) {
       TopicDescription topic =
           admin
               .describeTopics(List.of(cfg.topic()))
@@ -163,7 +165,7 @@ class IngressServerIT {
     call.send(TestBatches.valid("web-1", 1), TestBatches.valid("web-1", 2)).finish();
     assertThat(call.awaitEnd(WAIT).getCode()).isEqualTo(Status.Code.OK);
     assertThat(call.acks).containsExactly(1L, 2L);
-    assertThat(TopicContents.read(SharedKafka.kafka().bootstrapServers(), cfg.topic())).hasSize(2);
+    assertThat(TopicContents.read(KAFKA.bootstrapServers(), cfg.topic())).hasSize(2);
   }
 
   @Test

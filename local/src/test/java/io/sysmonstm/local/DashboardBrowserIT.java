@@ -31,7 +31,6 @@ import java.util.Deque;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -83,25 +82,7 @@ class DashboardBrowserIT {
       LOG.warn("No {}: skipping the dashboard browser test (apt-get install chromium)", CHROMIUM);
       return;
     }
-    stack =
-        LocalStack.start(
-            new LocalConfig(
-                0,
-                0,
-                0,
-                0,
-                0,
-                0,
-                Optional.empty(),
-                Optional.empty(),
-                Optional.empty(),
-                LocalConfig.DB,
-                LocalConfig.DB,
-                Duration.ofSeconds(1),
-                true,
-                Optional.empty(),
-                2,
-                Duration.ofSeconds(2)));
+    stack = LocalStack.start(TestStacks.onFreePorts(true));
     String devTools = launchBrowser();
     page = Cdp.connect(pageTarget(devTools));
     page.call("Page.navigate", params("url", "http://localhost:" + stack.relayPort() + "/"));

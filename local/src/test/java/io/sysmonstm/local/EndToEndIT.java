@@ -32,7 +32,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -73,24 +72,7 @@ class EndToEndIT {
 
   @BeforeAll
   static void startStack() throws Exception {
-    LocalConfig cfg =
-        new LocalConfig(
-            0,
-            0,
-            0,
-            0,
-            0,
-            0,
-            Optional.empty(),
-            Optional.empty(),
-            Optional.empty(),
-            LocalConfig.DB,
-            LocalConfig.DB,
-            Duration.ofSeconds(1),
-            false,
-            Optional.empty(),
-            2,
-            Duration.ofSeconds(2));
+    LocalConfig cfg = TestStacks.onFreePorts(false);
     stack = LocalStack.start(cfg);
     channel =
         NettyChannelBuilder.forAddress("localhost", stack.ingressPort()).usePlaintext().build();

@@ -3,26 +3,25 @@ package io.sysmonstm.sql;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.sysmonstm.embedded.EmbeddedPostgresServer;
+import io.sysmonstm.embedded.PostgresExtension;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The alert tables of V4 on a real PostgreSQL, and the alerts-per-rule example query. */
 class AlertSchemaIT {
-  static EmbeddedPostgresServer pg;
+  @RegisterExtension
+  static final PostgresExtension POSTGRES = new PostgresExtension(Migrations::apply);
+
   static String url;
   Connection c;
 
@@ -31,20 +30,13 @@ class AlertSchemaIT {
       Instant.now().truncatedTo(ChronoUnit.DAYS).minus(Duration.ofDays(8)).plusSeconds(12 * 3600);
 
   @BeforeAll
-  static void start() throws Exception {
-    pg = EmbeddedPostgresServer.start();
-    url = pg.createDatabase("sysmonstm", "sysmonstm", "sysmonstm");
-    Migrations.apply(url, "sysmonstm", "sysmonstm");
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    pg.close();
+  static void database() {
+    url = POSTGRES.newDatabase("alerts");
   }
 
   @BeforeEach
   void connect() throws SQLException {
-    c = DriverManager.getConnection(url, "sysmonstm", "sysmonstm");
+    c = PostgresExtension.connect(url);
     c.createStatement().execute("TRUNCATE alerts, alert_rules");
   }
 
@@ -139,17 +131,6 @@ class AlertSchemaIT {
   }
 
   private List<String> query(String sql) throws SQLException {
-    List<String> rows = new ArrayList<>();
-    try (ResultSet rs = c.createStatement().executeQuery(sql)) {
-      int n = rs.getMetaData().getColumnCount();
-      while (rs.next()) {
-        StringBuilder b = new StringBuilder();
-        for (int i = 1; i <= n; i++) {
-          b.append(i > 1 ? " " : "").append(rs.getString(i));
-        }
-        rows.add(b.toString());
-      }
-    }
-    return rows;
+    return Rows.of(c, sql);
   }
 }

@@ -2,12 +2,11 @@ package io.sysmonstm.sql;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sysmonstm.embedded.EmbeddedPostgresServer;
+import io.sysmonstm.embedded.PostgresExtension;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -18,11 +17,11 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import org.flywaydb.core.Flyway;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.postgresql.jdbc.PgConnection;
 
@@ -41,25 +40,20 @@ class RawSamplesIT {
   // the value is C:\ "x" (escaped backslash and quotes)
   static final String ODD = "{\"device\":\"C:\\\\ \\\"x\\\"\",\"direction\":\"read\"}";
 
-  static EmbeddedPostgresServer pg;
+  @RegisterExtension
+  static final PostgresExtension POSTGRES = new PostgresExtension(Migrations::apply);
+
   static String url;
   Connection c;
 
   @BeforeAll
-  static void start() throws Exception {
-    pg = EmbeddedPostgresServer.start();
-    url = pg.createDatabase("sysmonstm", "sysmonstm", "sysmonstm");
-    Migrations.apply(url, "sysmonstm", "sysmonstm");
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    pg.close();
+  static void database() {
+    url = POSTGRES.newDatabase("raw");
   }
 
   @BeforeEach
   void connect() throws SQLException {
-    c = DriverManager.getConnection(url, "sysmonstm", "sysmonstm");
+    c = PostgresExtension.connect(url);
     c.createStatement().execute("TRUNCATE samples_raw");
   }
 
@@ -246,9 +240,9 @@ class RawSamplesIT {
 
   @Test
   void migratingFromVersion2KeepsEveryRawSample() throws SQLException {
-    String v2 = pg.createDatabase("from_v2", "sysmonstm", "sysmonstm");
+    String v2 = POSTGRES.newEmptyDatabase("from_v2");
     flyway(v2, Migrations.LOCATION).target("2").load().migrate();
-    try (Connection old = DriverManager.getConnection(v2, "sysmonstm", "sysmonstm");
+    try (Connection old = PostgresExtension.connect(v2);
         Statement s = old.createStatement()) {
       s.execute(
           "INSERT INTO samples (host_id, metric, attrs, ts, value) VALUES"
@@ -285,7 +279,7 @@ class RawSamplesIT {
       }
     }
     // stored as the job writes attrs: canonical JSON text, no spaces
-    try (Connection migrated = DriverManager.getConnection(v2, "sysmonstm", "sysmonstm")) {
+    try (Connection migrated = PostgresExtension.connect(v2)) {
       assertThat(storedAttrs(migrated, "web-1", T0))
           .containsExactlyInAnyOrder("{}", "{\"cpu\":\"1\"}", TX);
     }
@@ -302,9 +296,9 @@ class RawSamplesIT {
         Files.copy(in, dir.resolve(file));
       }
     }
-    String v4 = pg.createDatabase("at_v4", "sysmonstm", "sysmonstm");
+    String v4 = POSTGRES.newEmptyDatabase("at_v4");
     flyway(v4, "filesystem:" + dir).load().migrate();
-    try (Connection db = DriverManager.getConnection(v4, "sysmonstm", "sysmonstm");
+    try (Connection db = PostgresExtension.connect(v4);
         Statement s = db.createStatement()) {
       s.execute(
           "INSERT INTO samples (host_id, metric, attrs, ts, value)"
@@ -433,13 +427,6 @@ class RawSamplesIT {
   }
 
   private List<String> query(String sql) throws SQLException {
-    List<String> rows = new ArrayList<>();
-    try (Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery(sql)) {
-      while (rs.next()) {
-        rows.add(rs.getString(1));
-      }
-    }
-    return rows;
+    return Rows.of(c, sql);
   }
 }

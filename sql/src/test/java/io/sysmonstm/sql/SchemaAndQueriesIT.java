@@ -3,26 +3,25 @@ package io.sysmonstm.sql;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.sysmonstm.embedded.EmbeddedPostgresServer;
+import io.sysmonstm.embedded.PostgresExtension;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The migrations on a real PostgreSQL, and the example queries of sql/queries on known rows. */
 class SchemaAndQueriesIT {
-  static EmbeddedPostgresServer pg;
+  @RegisterExtension
+  static final PostgresExtension POSTGRES = new PostgresExtension(Migrations::apply);
+
   static String url;
   Connection c;
 
@@ -30,20 +29,13 @@ class SchemaAndQueriesIT {
       Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(3));
 
   @BeforeAll
-  static void start() throws Exception {
-    pg = EmbeddedPostgresServer.start();
-    url = pg.createDatabase("sysmonstm", "sysmonstm", "sysmonstm");
-    Migrations.apply(url, "sysmonstm", "sysmonstm");
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    pg.close();
+  static void database() {
+    url = POSTGRES.newDatabase("queries");
   }
 
   @BeforeEach
   void connect() throws SQLException {
-    c = DriverManager.getConnection(url, "sysmonstm", "sysmonstm");
+    c = PostgresExtension.connect(url);
     c.createStatement().execute("TRUNCATE hosts, samples_raw, rollup_1m, rollup_1h");
   }
 
@@ -242,17 +234,6 @@ class SchemaAndQueriesIT {
   }
 
   private List<String> query(String sql) throws SQLException {
-    List<String> rows = new ArrayList<>();
-    try (ResultSet rs = c.createStatement().executeQuery(sql)) {
-      int n = rs.getMetaData().getColumnCount();
-      while (rs.next()) {
-        StringBuilder b = new StringBuilder();
-        for (int i = 1; i <= n; i++) {
-          b.append(i > 1 ? " " : "").append(rs.getString(i));
-        }
-        rows.add(b.toString());
-      }
-    }
-    return rows;
+    return Rows.of(c, sql);
   }
 }

@@ -8,6 +8,7 @@ import io.grpc.stub.ClientResponseObserver;
 import io.sysmonstm.proto.v1.MetricBatch;
 import io.sysmonstm.proto.v1.MetricsServiceGrpc;
 import io.sysmonstm.proto.v1.PublishAck;
+import io.sysmonstm.retry.Backoff;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.grpc.Channel;
 import io.grpc.ClientInterceptors;
 import io.sysmonstm.proto.v1.MetricBatch;
+import io.sysmonstm.retry.Backoff;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;

@@ -2,6 +2,7 @@ package io.sysmonstm.relay.live;
 
 import io.sysmonstm.live.RedisKeys;
 import io.sysmonstm.relay.health.DependencyStatus;
+import io.sysmonstm.retry.Backoff;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;

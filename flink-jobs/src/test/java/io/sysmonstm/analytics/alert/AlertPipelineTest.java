@@ -11,13 +11,13 @@ import io.sysmonstm.analytics.AnalyticsJob;
 import io.sysmonstm.analytics.JobConfig;
 import io.sysmonstm.analytics.snapshot.HostSnapshot;
 import io.sysmonstm.analytics.testing.CollectingSink;
+import io.sysmonstm.analytics.testing.TestFlink;
 import io.sysmonstm.config.Settings;
 import io.sysmonstm.rules.RuleCodec;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -30,13 +30,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * sequence rule (matched by Flink CEP in event time) over a bounded input.
  */
 class AlertPipelineTest {
-  @RegisterExtension
-  static final MiniClusterExtension FLINK =
-      new MiniClusterExtension(
-          new MiniClusterResourceConfiguration.Builder()
-              .setNumberTaskManagers(1)
-              .setNumberSlotsPerTaskManager(2)
-              .build());
+  @RegisterExtension static final MiniClusterExtension FLINK = TestFlink.cluster(2);
 
   static final String PAGING = "system.paging.utilization";
 

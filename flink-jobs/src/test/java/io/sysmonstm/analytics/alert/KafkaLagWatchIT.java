@@ -3,7 +3,7 @@ package io.sysmonstm.analytics.alert;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.sysmonstm.embedded.EmbeddedKafka;
+import io.sysmonstm.embedded.KafkaExtension;
 import io.sysmonstm.embedded.Ports;
 import java.time.Duration;
 import java.util.Map;
@@ -16,32 +16,19 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The pipeline-lag watch against a real broker: stalled, caught up, unreachable. */
 class KafkaLagWatchIT {
-  static EmbeddedKafka kafka;
-
-  @BeforeAll
-  static void start() throws Exception {
-    kafka = EmbeddedKafka.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (kafka != null) {
-      kafka.close();
-    }
-  }
+  @RegisterExtension static final KafkaExtension KAFKA = KafkaExtension.perClass();
 
   @Test
   void newSamplesWaitingWhileTheGroupDoesNotMoveIsLag() throws Exception {
     String topic = "lag-" + UUID.randomUUID();
-    kafka.createTopic(topic, 1);
+    KAFKA.createTopic(topic, 1);
     KafkaLagWatch watch =
-        new KafkaLagWatch(kafka.bootstrapServers(), topic, "group-" + topic, Duration.ofSeconds(1));
+        new KafkaLagWatch(KAFKA.bootstrapServers(), topic, "group-" + topic, Duration.ofSeconds(1));
     watch.open();
     try (KafkaProducer<String, String> producer = producer()) {
       producer.send(new ProducerRecord<>(topic, "a", "1")).get();
@@ -65,18 +52,18 @@ class KafkaLagWatchIT {
   void aQuietTopicWithTheGroupCaughtUpIsNoLag() throws Exception {
     String topic = "quiet-" + UUID.randomUUID();
     String group = "group-" + topic;
-    kafka.createTopic(topic, 1);
+    KAFKA.createTopic(topic, 1);
     try (KafkaProducer<String, String> producer = producer()) {
       producer.send(new ProducerRecord<>(topic, "a", "1")).get();
     }
-    kafka
+    KAFKA
         .admin()
         .alterConsumerGroupOffsets(
             group, Map.of(new TopicPartition(topic, 0), new OffsetAndMetadata(1)))
         .all()
         .get();
     KafkaLagWatch watch =
-        new KafkaLagWatch(kafka.bootstrapServers(), topic, group, Duration.ofSeconds(1));
+        new KafkaLagWatch(KAFKA.bootstrapServers(), topic, group, Duration.ofSeconds(1));
     watch.open();
     try {
       // three polls (5 s apart) that all find the group at the end of a quiet topic
@@ -114,7 +101,7 @@ class KafkaLagWatchIT {
 
   KafkaProducer<String, String> producer() {
     Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
     p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
     p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
     return new KafkaProducer<>(p);

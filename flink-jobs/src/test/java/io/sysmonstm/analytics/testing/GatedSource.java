@@ -1,6 +1,7 @@
 package io.sysmonstm.analytics.testing;
 
 import io.sysmonstm.analytics.snapshot.HostSnapshot;
+import java.lang.reflect.Array;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -28,16 +29,9 @@ public final class GatedSource {
   private final DataGeneratorSource<HostSnapshot> source;
 
   public GatedSource(List<HostSnapshot> before, List<HostSnapshot> after) {
-    GATES.put(gate, new CompletableFuture<>());
     List<HostSnapshot> all = new ArrayList<>(before);
     all.addAll(after);
-    TypeInformation<HostSnapshot> type = TypeInformation.of(HostSnapshot.class);
-    this.source =
-        new DataGeneratorSource<>(
-            new FromElementsGeneratorFunction<>(type, all.toArray(HostSnapshot[]::new)),
-            all.size(),
-            new GateStrategy(gate, before.size()),
-            type);
+    this.source = source(TypeInformation.of(HostSnapshot.class), all, before.size(), gate);
   }
 
   public DataGeneratorSource<HostSnapshot> source() {
@@ -46,6 +40,28 @@ public final class GatedSource {
 
   /** Lets the second phase through. */
   public void open() {
+    open(gate);
+  }
+
+  /**
+   * A bounded source of {@code events} in order that stops before event {@code gateIndex} until
+   * {@link #open(String)} is called with {@code gate} (without blocking its task: watermarks and
+   * checkpoints go on).
+   */
+  public static <T> DataGeneratorSource<T> source(
+      TypeInformation<T> type, List<T> events, long gateIndex, String gate) {
+    GATES.put(gate, new CompletableFuture<>());
+    @SuppressWarnings("unchecked")
+    T[] elements = events.toArray((T[]) Array.newInstance(type.getTypeClass(), 0));
+    return new DataGeneratorSource<>(
+        new FromElementsGeneratorFunction<>(type, elements),
+        events.size(),
+        new GateStrategy(gate, gateIndex),
+        type);
+  }
+
+  /** Lets the source of {@code gate} go past its gate. */
+  public static void open(String gate) {
     GATES.get(gate).complete(null);
   }
 

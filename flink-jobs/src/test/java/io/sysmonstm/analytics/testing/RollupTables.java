@@ -3,8 +3,8 @@ package io.sysmonstm.analytics.testing;
 import io.sysmonstm.analytics.rollup.RollupRow;
 import io.sysmonstm.analytics.series.SeriesKey;
 import io.sysmonstm.analytics.testing.ExpectedRollups.Key;
+import io.sysmonstm.embedded.PostgresExtension;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -20,7 +20,7 @@ public final class RollupTables {
   /** The whole table {@code rollup_1m} or {@code rollup_1h}, by primary key (attrs canonical). */
   public static Map<Key, RollupRow> dump(String jdbcUrl, String table) throws SQLException {
     Map<Key, RollupRow> rows = new TreeMap<>();
-    try (Connection c = DriverManager.getConnection(jdbcUrl, "sysmonstm", "sysmonstm");
+    try (Connection c = PostgresExtension.connect(jdbcUrl);
         Statement s = c.createStatement();
         ResultSet rs =
             s.executeQuery(
@@ -54,7 +54,7 @@ public final class RollupTables {
   /** Rows of {@code sql} (one column each) as strings. */
   public static List<String> query(String jdbcUrl, String sql) throws SQLException {
     List<String> out = new ArrayList<>();
-    try (Connection c = DriverManager.getConnection(jdbcUrl, "sysmonstm", "sysmonstm");
+    try (Connection c = PostgresExtension.connect(jdbcUrl);
         Statement s = c.createStatement();
         ResultSet rs = s.executeQuery(sql)) {
       while (rs.next()) {

@@ -12,10 +12,10 @@ import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.stub.MetadataUtils;
 import io.sysmonstm.config.Settings;
+import io.sysmonstm.embedded.KafkaExtension;
 import io.sysmonstm.ingress.IngressConfig;
 import io.sysmonstm.ingress.IngressServer;
 import io.sysmonstm.ingress.PublishClient;
-import io.sysmonstm.ingress.SharedKafka;
 import io.sysmonstm.ingress.TestBatches;
 import io.sysmonstm.ingress.TopicContents;
 import io.sysmonstm.ingress.kafka.SampleTopic;
@@ -36,14 +36,15 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * MetricsService through the real server wiring (auth, validation, health) on an in-process
  * transport, writing to a real Kafka broker.
  */
-@ExtendWith(SharedKafka.class)
 class PublishIT {
+  @RegisterExtension static final KafkaExtension KAFKA = KafkaExtension.perRun();
+
   private static final Duration WAIT = Duration.ofSeconds(30);
   private static final String FLEET_TOKEN = "fleet-token-0123456789";
   private static final String HOST_TOKEN = "host-token-web-1";
@@ -55,8 +56,8 @@ class PublishIT {
 
   @BeforeEach
   void freshTopic() {
-    topic = SharedKafka.freshTopic();
-    SharedKafka.kafka().createTopic(topic, 3);
+    topic = KafkaExtension.freshTopic("samples");
+    KAFKA.createTopic(topic, 3);
   }
 
   @AfterEach
@@ -76,7 +77,7 @@ class PublishIT {
         new ArrayList<>(
             List.of(
                 "--kafka-bootstrap",
-                SharedKafka.kafka().bootstrapServers(),
+                KAFKA.bootstrapServers(),
                 "--topic",
                 topic,
                 "--tokens",
@@ -100,7 +101,7 @@ class PublishIT {
   }
 
   private List<ConsumerRecord<String, byte[]>> topicContents() {
-    return TopicContents.read(SharedKafka.kafka().bootstrapServers(), topic);
+    return TopicContents.read(KAFKA.bootstrapServers(), topic);
   }
 
   private static List<MetricBatch> values(List<ConsumerRecord<String, byte[]>> records)

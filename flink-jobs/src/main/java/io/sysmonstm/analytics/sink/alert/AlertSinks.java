@@ -2,6 +2,7 @@ package io.sysmonstm.analytics.sink.alert;
 
 import io.sysmonstm.analytics.JobConfig;
 import io.sysmonstm.analytics.alert.AlertEvent;
+import io.sysmonstm.analytics.sink.jdbc.PostgresConnections;
 import java.nio.charset.StandardCharsets;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -13,7 +14,6 @@ import java.time.ZoneOffset;
 import java.util.Objects;
 import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.connector.base.DeliveryGuarantee;
-import org.apache.flink.connector.jdbc.JdbcConnectionOptions;
 import org.apache.flink.connector.jdbc.JdbcExecutionOptions;
 import org.apache.flink.connector.jdbc.JdbcStatementBuilder;
 import org.apache.flink.connector.jdbc.core.datastream.sink.JdbcSink;
@@ -100,7 +100,9 @@ public final class AlertSinks {
 
   /**
    * Alert events into the table {@code alerts}: one row per transition, upserted on (fingerprint,
-   * starts_at, state), batched (1000 rows or 1 s, and on every checkpoint), 3 retries.
+   * starts_at, state), batched (1000 rows or 1 s, and on every checkpoint), 3 retries. A batch may
+   * hold one key twice (a replayed transition), so it goes row by row ({@link
+   * PostgresConnections#options}, without multi-row inserts).
    */
   public static JdbcSink<AlertEvent> jdbc(String url, String user, String password) {
     return JdbcSink.<AlertEvent>builder()
@@ -111,14 +113,7 @@ public final class AlertSinks {
                 .withBatchIntervalMs(BATCH_INTERVAL_MS)
                 .withMaxRetries(MAX_RETRIES)
                 .build())
-        .buildAtLeastOnce(
-            new JdbcConnectionOptions.JdbcConnectionOptionsBuilder()
-                .withUrl(url)
-                .withDriverName("org.postgresql.Driver")
-                .withUsername(user)
-                .withPassword(password)
-                .withConnectionCheckTimeoutSeconds(30)
-                .build());
+        .buildAtLeastOnce(PostgresConnections.options(url, user, password));
   }
 
   static OffsetDateTime timestamp(long epochMs) {

@@ -194,44 +194,8 @@ public final class JdbcSinks {
   }
 
   private static JdbcConnectionOptions connection(JobConfig cfg) {
-    return new JdbcConnectionOptions.JdbcConnectionOptionsBuilder()
-        .withUrl(sinkUrl(cfg.jdbcUrl()))
-        .withDriverName("org.postgresql.Driver")
-        .withUsername(cfg.jdbcUser())
-        .withPassword(cfg.jdbcPassword())
-        .withConnectionCheckTimeoutSeconds(30)
-        .build();
-  }
-
-  /**
-   * Longest wait for an answer from PostgreSQL, in seconds (pgjdbc {@code socketTimeout}): a chunk
-   * takes well under a second, so a longer wait is a lost connection, and the write fails (and is
-   * retried, then fails the task) instead of hanging the sink's writer thread.
-   */
-  static final int SOCKET_TIMEOUT_S = 300;
-
-  /**
-   * The sinks' JDBC URL: {@code url} with, unless it sets them, pgjdbc's {@code
-   * reWriteBatchedInserts=true} and {@code socketTimeout} ({@link #SOCKET_TIMEOUT_S}). With the
-   * first, a batch of upserts goes as multi-row {@code INSERT}s, which cost PostgreSQL a fraction
-   * of one statement per row (bench: 40 % less PostgreSQL CPU per sample); the sinks keep the keys
-   * of a batch distinct ({@link DistinctKeySink}), which such a statement needs.
-   */
-  static String sinkUrl(String url) {
-    String u = withDefault(url, "reWriteBatchedInserts", "true");
-    return withDefault(u, "socketTimeout", Integer.toString(SOCKET_TIMEOUT_S));
-  }
-
-  private static String withDefault(String url, String parameter, String value) {
-    int query = url.indexOf('?');
-    if (query >= 0) {
-      for (String p : url.substring(query + 1).split("&")) {
-        if (p.startsWith(parameter + "=")) {
-          return url;
-        }
-      }
-    }
-    return url + (query >= 0 ? "&" : "?") + parameter + "=" + value;
+    return PostgresConnections.batchedUpsertOptions(
+        cfg.jdbcUrl(), cfg.jdbcUser(), cfg.jdbcPassword());
   }
 
   /** {@code samples_raw}: one row per host and time; two writes merge their series. */

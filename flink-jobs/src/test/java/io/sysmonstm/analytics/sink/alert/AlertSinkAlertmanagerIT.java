@@ -10,6 +10,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sysmonstm.analytics.alert.AlertEvent;
+import io.sysmonstm.analytics.testing.TestFlink;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,12 +20,10 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.util.ExceptionUtils;
@@ -40,14 +39,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class AlertSinkAlertmanagerIT {
   static final InMemoryReporter METRICS = InMemoryReporter.createWithRetainedMetrics();
 
-  @RegisterExtension
-  static final MiniClusterExtension FLINK =
-      new MiniClusterExtension(
-          new MiniClusterResourceConfiguration.Builder()
-              .setNumberTaskManagers(1)
-              .setNumberSlotsPerTaskManager(2)
-              .setConfiguration(METRICS.addToConfiguration(new Configuration()))
-              .build());
+  @RegisterExtension static final MiniClusterExtension FLINK = TestFlink.cluster(2, METRICS);
 
   static final Duration WAIT = Duration.ofSeconds(30);
 
@@ -64,11 +56,7 @@ class AlertSinkAlertmanagerIT {
   }
 
   static StreamExecutionEnvironment env(Configuration conf) {
-    conf.set(PipelineOptions.GENERIC_TYPES, false);
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-    env.configure(conf);
-    env.setParallelism(1);
-    return env;
+    return TestFlink.env(conf, 1);
   }
 
   /** Events the job's Alertmanager writer saw accepted (current attempt and earlier ones). */
@@ -121,10 +109,7 @@ class AlertSinkAlertmanagerIT {
       events.add(retro(firing("fp-backfill-" + i, "web-2", i)));
     }
     String job = UUID.randomUUID().toString();
-    Configuration conf = new Configuration();
-    conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-    conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
-    conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(100));
+    Configuration conf = TestFlink.restarting(3, Duration.ofMillis(100));
     StreamExecutionEnvironment env = env(conf);
     env.enableCheckpointing(100);
     env.fromSource(Alerts.gatedSource(events, 1, job), WatermarkStrategy.noWatermarks(), "alerts")

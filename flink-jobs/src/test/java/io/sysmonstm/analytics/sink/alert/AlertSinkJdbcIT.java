@@ -9,9 +9,10 @@ import static io.sysmonstm.analytics.sink.alert.Alerts.withSummary;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sysmonstm.analytics.alert.AlertEvent;
-import io.sysmonstm.analytics.testing.TestPostgres;
+import io.sysmonstm.analytics.testing.TestFlink;
+import io.sysmonstm.embedded.PostgresExtension;
+import io.sysmonstm.sql.Migrations;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Instant;
@@ -19,9 +20,6 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.PipelineOptions;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
@@ -30,17 +28,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** Alert events into the {@code alerts} table of a real PostgreSQL, on a mini-cluster. */
 class AlertSinkJdbcIT {
   @RegisterExtension
-  static final MiniClusterExtension FLINK =
-      new MiniClusterExtension(
-          new MiniClusterResourceConfiguration.Builder()
-              .setNumberTaskManagers(1)
-              .setNumberSlotsPerTaskManager(2)
-              .build());
+  static final PostgresExtension POSTGRES = new PostgresExtension(Migrations::apply);
 
-  static final String USER = "sysmonstm";
+  @RegisterExtension static final MiniClusterExtension FLINK = TestFlink.cluster(2);
 
   static String database(String name) {
-    return TestPostgres.migratedDatabase(name);
+    return POSTGRES.newDatabase(name);
   }
 
   /** One row of {@code alerts}, NULLs as null. */
@@ -80,7 +73,7 @@ class AlertSinkJdbcIT {
 
   static List<Row> rows(String url) throws Exception {
     List<Row> rows = new ArrayList<>();
-    try (Connection c = DriverManager.getConnection(url, USER, USER);
+    try (Connection c = PostgresExtension.connect(url);
         Statement st = c.createStatement();
         ResultSet rs =
             st.executeQuery(
@@ -109,12 +102,10 @@ class AlertSinkJdbcIT {
   }
 
   static void run(String url, List<AlertEvent> events) throws Exception {
-    Configuration conf = new Configuration();
-    conf.set(PipelineOptions.GENERIC_TYPES, false);
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-    env.configure(conf);
-    env.setParallelism(2);
-    env.fromData(events, Alerts.TYPE).sinkTo(AlertSinks.jdbc(url, USER, USER)).name("alerts-jdbc");
+    StreamExecutionEnvironment env = TestFlink.env(2);
+    env.fromData(events, Alerts.TYPE)
+        .sinkTo(AlertSinks.jdbc(url, PostgresExtension.USER, PostgresExtension.PASSWORD))
+        .name("alerts-jdbc");
     env.execute("alerts-to-postgres");
   }
 

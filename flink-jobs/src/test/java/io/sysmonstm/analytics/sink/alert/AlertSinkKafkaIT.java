@@ -8,7 +8,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.sysmonstm.analytics.alert.AlertEvent;
-import io.sysmonstm.embedded.EmbeddedKafka;
+import io.sysmonstm.analytics.testing.TestFlink;
+import io.sysmonstm.embedded.KafkaExtension;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,9 +18,6 @@ import java.util.Properties;
 import java.util.UUID;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.PipelineOptions;
-import org.apache.flink.configuration.RestartStrategyOptions;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -27,36 +25,16 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Alert events to a real Kafka broker through the exactly-once sink, on a mini-cluster. */
 class AlertSinkKafkaIT {
-  @RegisterExtension
-  static final MiniClusterExtension FLINK =
-      new MiniClusterExtension(
-          new MiniClusterResourceConfiguration.Builder()
-              .setNumberTaskManagers(1)
-              .setNumberSlotsPerTaskManager(2)
-              .build());
+  @RegisterExtension static final KafkaExtension KAFKA = KafkaExtension.perClass();
+
+  @RegisterExtension static final MiniClusterExtension FLINK = TestFlink.cluster(2);
 
   static final Duration WAIT = Duration.ofSeconds(30);
-
-  static EmbeddedKafka kafka;
-
-  @BeforeAll
-  static void startKafka() throws Exception {
-    kafka = EmbeddedKafka.start();
-  }
-
-  @AfterAll
-  static void stopKafka() {
-    if (kafka != null) {
-      kafka.close();
-    }
-  }
 
   /** A mix of transitions: hosts, the hostless pipeline-lag alert, NaN values, retro ones. */
   static List<AlertEvent> events(int rounds) {
@@ -88,10 +66,7 @@ class AlertSinkKafkaIT {
   }
 
   static StreamExecutionEnvironment env(Configuration conf) {
-    conf.set(PipelineOptions.GENERIC_TYPES, false);
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-    env.configure(conf);
-    env.setParallelism(1);
+    StreamExecutionEnvironment env = TestFlink.env(conf, 1);
     env.enableCheckpointing(100);
     return env;
   }
@@ -99,7 +74,7 @@ class AlertSinkKafkaIT {
   /** Every committed record of the (one-partition) topic, in order. */
   static List<ConsumerRecord<byte[], byte[]>> readCommitted(String topic) {
     Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
@@ -130,11 +105,11 @@ class AlertSinkKafkaIT {
   @Test
   void theTopicHoldsEveryEventOnceAsJsonKeyedByHost() throws Exception {
     String topic = "alerts-" + UUID.randomUUID();
-    kafka.createTopic(topic, 1);
+    KAFKA.createTopic(topic, 1);
     List<AlertEvent> events = events(5);
     StreamExecutionEnvironment env = env(new Configuration());
     env.fromData(events, Alerts.TYPE)
-        .sinkTo(AlertSinks.kafka(kafka.bootstrapServers(), topic, "alerts-test-" + topic))
+        .sinkTo(AlertSinks.kafka(KAFKA.bootstrapServers(), topic, "alerts-test-" + topic))
         .name("alerts-kafka");
     env.execute("alerts-to-kafka");
 
@@ -144,17 +119,14 @@ class AlertSinkKafkaIT {
   @Test
   void aFailureAfterACheckpointLeavesNoDuplicateForReadCommittedConsumers() throws Exception {
     String topic = "alerts-" + UUID.randomUUID();
-    kafka.createTopic(topic, 1);
+    KAFKA.createTopic(topic, 1);
     List<AlertEvent> events = events(8);
     String job = UUID.randomUUID().toString();
-    Configuration conf = new Configuration();
-    conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-    conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
-    conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(100));
+    Configuration conf = TestFlink.restarting(3, Duration.ofMillis(100));
     StreamExecutionEnvironment env = env(conf);
     env.fromSource(Alerts.pacedSource(events, 4), WatermarkStrategy.noWatermarks(), "alerts")
         .map(new FailOnceAfterCheckpoint(job, 3))
-        .sinkTo(AlertSinks.kafka(kafka.bootstrapServers(), topic, "alerts-test-" + topic))
+        .sinkTo(AlertSinks.kafka(KAFKA.bootstrapServers(), topic, "alerts-test-" + topic))
         .name("alerts-kafka");
     env.execute("alerts-to-kafka-with-a-failure");
 

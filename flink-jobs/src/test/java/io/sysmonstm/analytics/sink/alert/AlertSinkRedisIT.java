@@ -8,8 +8,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.sysmonstm.analytics.alert.AlertEvent;
+import io.sysmonstm.analytics.testing.TestFlink;
 import io.sysmonstm.embedded.EmbeddedRedis;
 import io.sysmonstm.embedded.Ports;
+import io.sysmonstm.embedded.RedisExtension;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,14 +21,9 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.PipelineOptions;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.runtime.tasks.TestProcessingTimeService;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
@@ -35,29 +32,11 @@ import redis.clients.jedis.JedisPubSub;
 
 /** Alert events to a real Redis: the active hash and the channel. */
 class AlertSinkRedisIT {
-  @RegisterExtension
-  static final MiniClusterExtension FLINK =
-      new MiniClusterExtension(
-          new MiniClusterResourceConfiguration.Builder()
-              .setNumberTaskManagers(1)
-              .setNumberSlotsPerTaskManager(2)
-              .build());
+  @RegisterExtension static final RedisExtension REDIS = new RedisExtension();
+
+  @RegisterExtension static final MiniClusterExtension FLINK = TestFlink.cluster(2);
 
   static final Duration WAIT = Duration.ofSeconds(30);
-
-  static EmbeddedRedis redis;
-
-  @BeforeAll
-  static void startRedis() throws Exception {
-    redis = EmbeddedRedis.start();
-  }
-
-  @AfterAll
-  static void stopRedis() throws Exception {
-    if (redis != null) {
-      redis.close();
-    }
-  }
 
   /** Collects the messages of channel {@code sysmonstm:alerts} from a thread of its own. */
   static final class Subscriber extends JedisPubSub implements AutoCloseable {
@@ -126,16 +105,12 @@ class AlertSinkRedisIT {
             retro(resolved(endedLate, 90)),
             silent);
 
-    JedisPooled jedis = new JedisPooled(URI.create(redis.url()));
+    JedisPooled jedis = new JedisPooled(URI.create(REDIS.url()));
     jedis.flushAll();
-    try (Subscriber subscriber = new Subscriber(redis.port())) {
-      Configuration conf = new Configuration();
-      conf.set(PipelineOptions.GENERIC_TYPES, false);
-      StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-      env.configure(conf);
-      env.setParallelism(2);
+    try (Subscriber subscriber = new Subscriber(REDIS.port())) {
+      StreamExecutionEnvironment env = TestFlink.env(2);
       env.fromData(events, Alerts.TYPE)
-          .sinkTo(new RedisAlertSink(URI.create(redis.url())))
+          .sinkTo(new RedisAlertSink(URI.create(REDIS.url())))
           .name("alerts-redis");
       env.execute("alerts-to-redis");
 

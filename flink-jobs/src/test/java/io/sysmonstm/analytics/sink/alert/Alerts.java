@@ -1,15 +1,10 @@
 package io.sysmonstm.analytics.sink.alert;
 
 import io.sysmonstm.analytics.alert.AlertEvent;
+import io.sysmonstm.analytics.testing.GatedSource;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.connector.source.lib.NumberSequenceSource.NumberSequenceSplit;
-import org.apache.flink.api.connector.source.util.ratelimit.RateLimiter;
 import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
 import org.apache.flink.connector.datagen.functions.FromElementsGeneratorFunction;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
@@ -19,8 +14,6 @@ final class Alerts {
   static final Instant T0 = Instant.parse("2025-11-23T10:00:00Z");
   static final String CPU = "system.cpu.utilization";
   static final TypeInformation<AlertEvent> TYPE = TypeInformation.of(AlertEvent.class);
-
-  private static final Map<String, CompletableFuture<Void>> GATES = new ConcurrentHashMap<>();
 
   private Alerts() {}
 
@@ -121,33 +114,10 @@ final class Alerts {
    */
   static DataGeneratorSource<AlertEvent> gatedSource(
       List<AlertEvent> events, int gateIndex, String gate) {
-    GATES.put(gate, new CompletableFuture<>());
-    return new DataGeneratorSource<>(
-        new FromElementsGeneratorFunction<>(TYPE, events.toArray(AlertEvent[]::new)),
-        events.size(),
-        new Gate(gate, gateIndex),
-        TYPE);
+    return GatedSource.source(TYPE, events, gateIndex, gate);
   }
 
   static void open(String gate) {
-    GATES.get(gate).complete(null);
-  }
-
-  private record Gate(String gate, long gateIndex)
-      implements RateLimiterStrategy<NumberSequenceSplit> {
-
-    @Override
-    public RateLimiter<NumberSequenceSplit> createRateLimiter(int parallelism) {
-      return new RateLimiter<>() {
-        private long acquired;
-
-        @Override
-        public CompletionStage<Void> acquire(int numberOfEvents) {
-          long index = acquired;
-          acquired += numberOfEvents;
-          return index == gateIndex ? GATES.get(gate) : CompletableFuture.completedFuture(null);
-        }
-      };
-    }
+    GatedSource.open(gate);
   }
 }

@@ -6,10 +6,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sysmonstm.analytics.JobConfig;
 import io.sysmonstm.analytics.rollup.HostRow;
 import io.sysmonstm.analytics.rollup.RollupRow;
-import io.sysmonstm.analytics.testing.TestPostgres;
+import io.sysmonstm.analytics.testing.TestFlink;
 import io.sysmonstm.config.Settings;
+import io.sysmonstm.embedded.PostgresExtension;
+import io.sysmonstm.sql.Migrations;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -20,10 +21,7 @@ import java.util.Map;
 import java.util.Random;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.connector.jdbc.JdbcStatementBuilder;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,20 +36,17 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class DuplicateKeysInABatchIT {
   @RegisterExtension
-  static final MiniClusterExtension FLINK =
-      new MiniClusterExtension(
-          new MiniClusterResourceConfiguration.Builder()
-              .setNumberTaskManagers(1)
-              .setNumberSlotsPerTaskManager(1)
-              .build());
+  static final PostgresExtension POSTGRES = new PostgresExtension(Migrations::apply);
+
+  @RegisterExtension static final MiniClusterExtension FLINK = TestFlink.cluster(1);
 
   static String batched;
   static String oneByOne;
 
   @BeforeAll
   static void databases() {
-    batched = TestPostgres.migratedDatabase("batched");
-    oneByOne = TestPostgres.migratedDatabase("onebyone");
+    batched = POSTGRES.newDatabase("batched");
+    oneByOne = POSTGRES.newDatabase("onebyone");
   }
 
   static final long M = 60_000;
@@ -149,17 +144,14 @@ class DuplicateKeysInABatchIT {
   }
 
   static <T> void write(List<T> rows, TypeInformation<T> type, Sink<T> sink) throws Exception {
-    Configuration conf = new Configuration();
-    conf.set(PipelineOptions.GENERIC_TYPES, false);
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-    env.setParallelism(1);
+    StreamExecutionEnvironment env = TestFlink.env(1);
     env.fromData(rows, type).sinkTo(sink);
     env.execute("duplicate-keys");
   }
 
   static <T> void writeOneByOne(List<T> rows, String sql, JdbcStatementBuilder<T> bind)
       throws SQLException {
-    try (Connection c = DriverManager.getConnection(oneByOne, "sysmonstm", "sysmonstm");
+    try (Connection c = PostgresExtension.connect(oneByOne);
         PreparedStatement ps = c.prepareStatement(sql)) {
       for (T row : rows) {
         bind.accept(ps, row);
@@ -170,7 +162,7 @@ class DuplicateKeysInABatchIT {
 
   static List<String> dump(String url, String sql) throws SQLException {
     List<String> out = new ArrayList<>();
-    try (Connection c = DriverManager.getConnection(url, "sysmonstm", "sysmonstm");
+    try (Connection c = PostgresExtension.connect(url);
         ResultSet rs = c.createStatement().executeQuery(sql + " ORDER BY 1, 2")) {
       int n = rs.getMetaData().getColumnCount();
       while (rs.next()) {

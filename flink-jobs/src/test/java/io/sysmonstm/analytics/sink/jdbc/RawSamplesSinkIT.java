@@ -12,10 +12,11 @@ import io.sysmonstm.analytics.raw.SnapshotRows;
 import io.sysmonstm.analytics.series.SeriesKey;
 import io.sysmonstm.analytics.snapshot.HostSnapshot;
 import io.sysmonstm.analytics.snapshot.Sample;
-import io.sysmonstm.analytics.testing.TestPostgres;
+import io.sysmonstm.analytics.testing.TestFlink;
 import io.sysmonstm.config.Settings;
+import io.sysmonstm.embedded.PostgresExtension;
+import io.sysmonstm.sql.Migrations;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -28,11 +29,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.BeforeAll;
@@ -45,16 +43,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * after the same writes (one value per host, series and time, the last one written).
  */
 class RawSamplesSinkIT {
+  @RegisterExtension
+  static final PostgresExtension POSTGRES = new PostgresExtension(Migrations::apply);
+
   static final InMemoryReporter METRICS = InMemoryReporter.createWithRetainedMetrics();
 
-  @RegisterExtension
-  static final MiniClusterExtension FLINK =
-      new MiniClusterExtension(
-          new MiniClusterResourceConfiguration.Builder()
-              .setNumberTaskManagers(1)
-              .setNumberSlotsPerTaskManager(1)
-              .setConfiguration(METRICS.addToConfiguration(new Configuration()))
-              .build());
+  @RegisterExtension static final MiniClusterExtension FLINK = TestFlink.cluster(1, METRICS);
 
   static final String NET = "system.network.io.rate";
   static final String DISK = "system.disk.io.rate";
@@ -66,7 +60,7 @@ class RawSamplesSinkIT {
 
   @BeforeAll
   static void database() {
-    jdbcUrl = TestPostgres.migratedDatabase("raw");
+    jdbcUrl = POSTGRES.newDatabase("raw");
   }
 
   @Test
@@ -146,10 +140,7 @@ class RawSamplesSinkIT {
 
   private JobExecutionResult write(List<HostSnapshot> snapshots) throws Exception {
     JobConfig cfg = JobConfig.from(Settings.parse(new String[] {"--jdbc-url", jdbcUrl}, Map.of()));
-    Configuration conf = new Configuration();
-    conf.set(PipelineOptions.GENERIC_TYPES, false);
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-    env.setParallelism(1);
+    StreamExecutionEnvironment env = TestFlink.env(1);
     env.fromData(snapshots, TypeInformation.of(HostSnapshot.class))
         .map(new SnapshotRows())
         .name("raw-samples")
@@ -198,7 +189,7 @@ class RawSamplesSinkIT {
   }
 
   private static Connection connect() throws SQLException {
-    return DriverManager.getConnection(jdbcUrl, "sysmonstm", "sysmonstm");
+    return PostgresExtension.connect(jdbcUrl);
   }
 
   private static long counter(JobExecutionResult job, String name) {
