@@ -2,15 +2,13 @@ package io.sysmonstm.analytics.sink.alert;
 
 import io.sysmonstm.analytics.JobConfig;
 import io.sysmonstm.analytics.alert.AlertEvent;
+import io.sysmonstm.analytics.sink.jdbc.JdbcSinks;
 import io.sysmonstm.analytics.sink.jdbc.PostgresConnections;
 import java.nio.charset.StandardCharsets;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.Objects;
 import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -49,14 +47,6 @@ public final class AlertSinks {
           + " severity = EXCLUDED.severity, value = EXCLUDED.value,"
           + " threshold = EXCLUDED.threshold, summary = EXCLUDED.summary,"
           + " retro = EXCLUDED.retro, emitted_at = EXCLUDED.emitted_at";
-
-  /** Rows per JDBC batch (as {@code JdbcSinks}). */
-  static final int BATCH_SIZE = 1000;
-
-  /** A partly filled batch is written after this long. */
-  static final long BATCH_INTERVAL_MS = 1000;
-
-  static final int MAX_RETRIES = 3;
 
   private AlertSinks() {}
 
@@ -109,15 +99,11 @@ public final class AlertSinks {
         .withQueryStatement(ALERTS_UPSERT, new AlertStatement())
         .withExecutionOptions(
             JdbcExecutionOptions.builder()
-                .withBatchSize(BATCH_SIZE)
-                .withBatchIntervalMs(BATCH_INTERVAL_MS)
-                .withMaxRetries(MAX_RETRIES)
+                .withBatchSize(JdbcSinks.BATCH_SIZE)
+                .withBatchIntervalMs(JdbcSinks.BATCH_INTERVAL_MS)
+                .withMaxRetries(JdbcSinks.MAX_RETRIES)
                 .build())
         .buildAtLeastOnce(PostgresConnections.options(url, user, password));
-  }
-
-  static OffsetDateTime timestamp(long epochMs) {
-    return OffsetDateTime.ofInstant(Instant.ofEpochMilli(epochMs), ZoneOffset.UTC);
   }
 
   /** Fills {@link #ALERTS_UPSERT}; NaN value or threshold becomes NULL, firing has no end. */
@@ -128,11 +114,11 @@ public final class AlertSinks {
     public void accept(PreparedStatement ps, AlertEvent e) throws SQLException {
       ps.setString(1, e.fingerprint());
       ps.setString(2, e.state());
-      ps.setObject(3, timestamp(e.startsAtMs()));
+      ps.setObject(3, JdbcSinks.timestamp(e.startsAtMs()));
       if (e.firing()) {
         ps.setNull(4, Types.TIMESTAMP_WITH_TIMEZONE);
       } else {
-        ps.setObject(4, timestamp(e.endsAtMs()));
+        ps.setObject(4, JdbcSinks.timestamp(e.endsAtMs()));
       }
       ps.setString(5, e.ruleId());
       ps.setString(6, e.hostId());

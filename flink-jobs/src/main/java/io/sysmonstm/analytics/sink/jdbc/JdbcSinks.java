@@ -55,11 +55,11 @@ public final class JdbcSinks {
       "INSERT INTO late_samples (host_id, metric, attrs, ts, value) VALUES (?, ?, ?::jsonb, ?, ?)"
           + " ON CONFLICT (host_id, metric, attrs, ts) DO UPDATE SET value = EXCLUDED.value";
 
-  /** Rows per JDBC batch (snapshots for {@code samples_raw}). */
-  static final int BATCH_SIZE = 1000;
+  /** Rows per JDBC batch (snapshots for {@code samples_raw}); the alerts sink's too. */
+  public static final int BATCH_SIZE = 1000;
 
-  /** A partly filled batch is written after this long. */
-  static final long BATCH_INTERVAL_MS = 1000;
+  /** A partly filled batch is written after this long; the alerts sink's too. */
+  public static final long BATCH_INTERVAL_MS = 1000;
 
   /**
    * Rows a sink may hold for its writer thread before the task waits: a whole minute of rollup rows
@@ -70,7 +70,8 @@ public final class JdbcSinks {
 
   static final int MAX_PENDING_ROWS = 20_000;
 
-  static final int MAX_RETRIES = 3;
+  /** Retries of a failed batch before the sink fails the task; the alerts sink's too. */
+  public static final int MAX_RETRIES = 3;
 
   private JdbcSinks() {}
 
@@ -261,7 +262,8 @@ public final class JdbcSinks {
     }
   }
 
-  static OffsetDateTime timestamp(long epochMs) {
+  /** An epoch-millisecond instant as the {@code timestamptz} parameter every sink binds. */
+  public static OffsetDateTime timestamp(long epochMs) {
     return OffsetDateTime.ofInstant(Instant.ofEpochMilli(epochMs), ZoneOffset.UTC);
   }
 
