@@ -114,7 +114,7 @@ public record CollectorConfig(
   public static final ServiceSettings<CollectorConfig> SETTINGS =
       ServiceSettings.of(
           "collector",
-          "java -jar sysmonstm-collector-all.jar",
+          "java -jar sysmonstm-collector-<version>-all.jar",
           CollectorConfig::from,
           INGRESS,
           TOKEN,

@@ -112,7 +112,7 @@ public record RelayConfig(
   public static final ServiceSettings<RelayConfig> SETTINGS =
       ServiceSettings.of(
           "dashboard-relay",
-          "java -jar sysmonstm-dashboard-relay-all.jar",
+          "java -jar sysmonstm-dashboard-relay-<version>-all.jar",
           RelayConfig::from,
           PORT,
           BIND,

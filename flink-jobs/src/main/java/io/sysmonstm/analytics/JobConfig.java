@@ -215,7 +215,7 @@ public record JobConfig(
   public static final ServiceSettings<JobConfig> SETTINGS =
       ServiceSettings.of(
           "analytics",
-          "flink run sysmonstm-flink-jobs-all.jar",
+          "flink run sysmonstm-flink-jobs-<version>-all.jar",
           JobConfig::from,
           KAFKA_BOOTSTRAP,
           SAMPLES_TOPIC,

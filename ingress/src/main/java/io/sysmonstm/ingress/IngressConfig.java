@@ -119,7 +119,7 @@ public record IngressConfig(
   public static final ServiceSettings<IngressConfig> SETTINGS =
       ServiceSettings.of(
           "ingress",
-          "java -jar sysmonstm-ingress-all.jar",
+          "java -jar sysmonstm-ingress-<version>-all.jar",
           IngressConfig::from,
           PORT,
           KAFKA_BOOTSTRAP,
