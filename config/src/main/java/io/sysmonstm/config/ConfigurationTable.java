@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A service's settings as the README's Markdown table ({@code flag | variable | default |
@@ -140,6 +141,30 @@ public final class ConfigurationTable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * What a test reports when the README's table disagrees with {@code settings}: each problem on a
+   * line, then the table to paste; empty when they agree.
+   *
+   * @param readme the README's path in the repository, e.g. {@code README.md}
+   */
+  public static Optional<String> disagreement(
+      String readme, String heading, ServiceSettings<?> settings) {
+    List<String> problems = differences(repositoryFile(readme), heading, settings);
+    if (problems.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        readme
+            + " '"
+            + heading
+            + "' disagrees with the settings of "
+            + settings.service()
+            + ":\n  "
+            + String.join("\n  ", problems)
+            + "\nThe table(s) to paste:\n"
+            + markdown(settings));
   }
 
   /**

@@ -23,8 +23,8 @@ import java.util.stream.Collectors;
  * error line, the start-up log, {@code --help} and the README's configuration tables all come from
  * it.
  *
- * <p>Descriptors are immutable: {@link #defaultValue}, {@link #check}, {@link #doc} and the other
- * methods return a new one.
+ * <p>Descriptors do not change once built: {@link #defaultValue}, {@link #check}, {@link #doc} and
+ * the other withers return a changed copy.
  *
  * @param <T> the value's type
  */
@@ -49,41 +49,37 @@ public final class Setting<T> {
     String problem(T value, String shown);
   }
 
+  // Set once: by the factory, or by a wither on the fresh copy it returns (see copy()).
   private final String name;
   private final Parser<T> parser;
   private final Function<T, String> format;
   private final boolean blankIsUnset;
-  private final T defaultValue;
-  private final String shownDefault;
-  private final List<Check<T>> checks;
-  private final List<String> bounds;
-  private final String doc;
-  private final boolean secret;
-  private final String group;
+  private T defaultValue;
+  private String shownDefault;
+  private List<Check<T>> checks = List.of();
+  private List<String> bounds = List.of();
+  private String doc = "";
+  private boolean secret;
+  private String group;
 
-  private Setting(
-      String name,
-      Parser<T> parser,
-      Function<T, String> format,
-      boolean blankIsUnset,
-      T defaultValue,
-      String shownDefault,
-      List<Check<T>> checks,
-      List<String> bounds,
-      String doc,
-      boolean secret,
-      String group) {
+  private Setting(String name, Parser<T> parser, Function<T, String> format, boolean blankIsUnset) {
     this.name = name;
     this.parser = parser;
     this.format = format;
     this.blankIsUnset = blankIsUnset;
-    this.defaultValue = defaultValue;
-    this.shownDefault = shownDefault;
-    this.checks = checks;
-    this.bounds = bounds;
-    this.doc = doc;
-    this.secret = secret;
-    this.group = group;
+  }
+
+  /** A copy for a wither to change before returning it; the original never changes. */
+  private Setting<T> copy() {
+    Setting<T> c = new Setting<>(name, parser, format, blankIsUnset);
+    c.defaultValue = defaultValue;
+    c.shownDefault = shownDefault;
+    c.checks = checks;
+    c.bounds = bounds;
+    c.doc = doc;
+    c.secret = secret;
+    c.group = group;
+    return c;
   }
 
   // ---- types ----------------------------------------------------------------------------------
@@ -96,8 +92,7 @@ public final class Setting<T> {
     if (!name.matches("[a-z0-9]+(-[a-z0-9]+)*")) {
       throw new IllegalArgumentException("a flag name is lower-case words with dashes: " + name);
     }
-    return new Setting<>(
-        name, parser, format, blankIsUnset, null, null, List.of(), List.of(), "", false, null);
+    return new Setting<>(name, parser, format, blankIsUnset);
   }
 
   /** Text; blank counts as unset. */
@@ -245,18 +240,9 @@ public final class Setting<T> {
 
   /** The value when neither the flag nor the variable is given. */
   public Setting<T> defaultValue(T value) {
-    return new Setting<>(
-        name,
-        parser,
-        format,
-        blankIsUnset,
-        Objects.requireNonNull(value, "default"),
-        shownDefault,
-        checks,
-        bounds,
-        doc,
-        secret,
-        group);
+    Setting<T> c = copy();
+    c.defaultValue = Objects.requireNonNull(value, "default");
+    return c;
   }
 
   /**
@@ -264,8 +250,9 @@ public final class Setting<T> {
    * (host name)}, {@code (embedded)}, {@code (none)}.
    */
   public Setting<T> shownDefault(String text) {
-    return new Setting<>(
-        name, parser, format, blankIsUnset, defaultValue, text, checks, bounds, doc, secret, group);
+    Setting<T> c = copy();
+    c.shownDefault = text;
+    return c;
   }
 
   /** One line saying what the setting means (Markdown: {@code `code`} is allowed). */
@@ -273,18 +260,9 @@ public final class Setting<T> {
     if (line.contains("\n") || line.contains("|")) {
       throw new IllegalArgumentException("a setting's doc is one line without '|': " + line);
     }
-    return new Setting<>(
-        name,
-        parser,
-        format,
-        blankIsUnset,
-        defaultValue,
-        shownDefault,
-        checks,
-        bounds,
-        line,
-        secret,
-        group);
+    Setting<T> c = copy();
+    c.doc = line;
+    return c;
   }
 
   /**
@@ -292,34 +270,16 @@ public final class Setting<T> {
    * the value (its parser must not echo it either).
    */
   public Setting<T> secret() {
-    return new Setting<>(
-        name,
-        parser,
-        format,
-        blankIsUnset,
-        defaultValue,
-        shownDefault,
-        checks,
-        bounds,
-        doc,
-        true,
-        group);
+    Setting<T> c = copy();
+    c.secret = true;
+    return c;
   }
 
   /** A heading this setting is listed under in {@code --help} and the README. */
   public Setting<T> group(String title) {
-    return new Setting<>(
-        name,
-        parser,
-        format,
-        blankIsUnset,
-        defaultValue,
-        shownDefault,
-        checks,
-        bounds,
-        doc,
-        secret,
-        title);
+    Setting<T> c = copy();
+    c.group = title;
+    return c;
   }
 
   /** Adds a condition on the value. */
@@ -332,24 +292,16 @@ public final class Setting<T> {
    * least `1s`}; null states nothing.
    */
   public Setting<T> check(Check<T> check, String bound) {
+    Setting<T> c = copy();
     List<Check<T>> all = new ArrayList<>(checks);
     all.add(check);
-    List<String> stated = new ArrayList<>(bounds);
+    c.checks = List.copyOf(all);
     if (bound != null) {
+      List<String> stated = new ArrayList<>(bounds);
       stated.add(bound);
+      c.bounds = List.copyOf(stated);
     }
-    return new Setting<>(
-        name,
-        parser,
-        format,
-        blankIsUnset,
-        defaultValue,
-        shownDefault,
-        List.copyOf(all),
-        List.copyOf(stated),
-        doc,
-        secret,
-        group);
+    return c;
   }
 
   /** Adds a condition: {@code why} is the whole reason given when {@code ok} is false. */

@@ -45,6 +45,19 @@ class ServiceSettingsTest {
   }
 
   @Test
+  void aDisagreementWithAFileOfTheRepositoryNamesTheProblemAndGivesTheTableToPaste() {
+    assertThat(ConfigurationTable.disagreement("README.md", "No such heading", SETTINGS))
+        .hasValueSatisfying(
+            m ->
+                assertThat(m)
+                    .startsWith(
+                        "README.md 'No such heading' disagrees with the settings of demo:\n"
+                            + "  no heading 'No such heading'\n"
+                            + "The table(s) to paste:\n")
+                    .endsWith(ConfigurationTable.markdown(SETTINGS)));
+  }
+
+  @Test
   void aServiceThatDoesNotReadADeclaredSettingFailsItsFirstCheck() {
     ServiceSettings<Duration> partial =
         ServiceSettings.of("partial", "java -jar p.jar", INTERVAL::get, INTERVAL, RETRIES);

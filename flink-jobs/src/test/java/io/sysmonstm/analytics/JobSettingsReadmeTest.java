@@ -5,16 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sysmonstm.config.ConfigurationTable;
 import org.junit.jupiter.api.Test;
 
-/** The README's table of this service is {@link JobConfig#SETTINGS}, row for row. */
+/** README.md's table under "Flink job" is {@link JobConfig#SETTINGS}, row for row. */
 class JobSettingsReadmeTest {
   @Test
   void theReadmeTableSaysWhatTheDescriptorsSay() {
-    assertThat(
-            ConfigurationTable.differences(
-                ConfigurationTable.repositoryFile("README.md"), "Flink job", JobConfig.SETTINGS))
-        .as(
-            "README.md 'Flink job' against JobConfig.SETTINGS; the table to paste:%n%s",
-            ConfigurationTable.markdown(JobConfig.SETTINGS))
+    assertThat(ConfigurationTable.disagreement("README.md", "Flink job", JobConfig.SETTINGS))
         .isEmpty();
   }
 

@@ -5,16 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sysmonstm.config.ConfigurationTable;
 import org.junit.jupiter.api.Test;
 
-/** The README's table of this service is {@link IngressConfig#SETTINGS}, row for row. */
+/** README.md's table under "Ingress" is {@link IngressConfig#SETTINGS}, row for row. */
 class IngressSettingsReadmeTest {
   @Test
   void theReadmeTableSaysWhatTheDescriptorsSay() {
-    assertThat(
-            ConfigurationTable.differences(
-                ConfigurationTable.repositoryFile("README.md"), "Ingress", IngressConfig.SETTINGS))
-        .as(
-            "README.md 'Ingress' against IngressConfig.SETTINGS; the table to paste:%n%s",
-            ConfigurationTable.markdown(IngressConfig.SETTINGS))
+    assertThat(ConfigurationTable.disagreement("README.md", "Ingress", IngressConfig.SETTINGS))
         .isEmpty();
   }
 

@@ -5,18 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sysmonstm.config.ConfigurationTable;
 import org.junit.jupiter.api.Test;
 
-/** The README's table of this service is {@link LocalConfig#SETTINGS}, row for row. */
+/** README.md's table under "Local stack" is {@link LocalConfig#SETTINGS}, row for row. */
 class LocalSettingsReadmeTest {
   @Test
   void theReadmeTableSaysWhatTheDescriptorsSay() {
-    assertThat(
-            ConfigurationTable.differences(
-                ConfigurationTable.repositoryFile("README.md"),
-                "Local stack",
-                LocalConfig.SETTINGS))
-        .as(
-            "README.md 'Local stack' against LocalConfig.SETTINGS; the table to paste:%n%s",
-            ConfigurationTable.markdown(LocalConfig.SETTINGS))
+    assertThat(ConfigurationTable.disagreement("README.md", "Local stack", LocalConfig.SETTINGS))
         .isEmpty();
   }
 
