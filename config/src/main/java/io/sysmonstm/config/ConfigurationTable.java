@@ -82,10 +82,15 @@ public final class ConfigurationTable {
   public static List<String> differences(
       String markdown, String heading, ServiceSettings<?> settings) {
     List<String> problems = new ArrayList<>();
-    List<String> section = section(markdown, heading);
-    if (section == null) {
-      return List.of("no heading '" + heading + "'");
+    long headings =
+        markdown.lines().filter(l -> level(l) > 0 && headingText(l).startsWith(heading)).count();
+    if (headings != 1) {
+      return List.of(
+          headings == 0
+              ? "no heading '" + heading + "'"
+              : headings + " headings start with '" + heading + "'; name one of them");
     }
+    List<String> section = section(markdown, heading);
     Map<String, String[]> rows = new LinkedHashMap<>();
     String previous = "";
     for (String line : section) {
@@ -216,7 +221,7 @@ public final class ConfigurationTable {
     for (int i = 0; i < lines.size(); i++) {
       String line = lines.get(i);
       int level = level(line);
-      if (level > 0 && line.substring(level).strip().startsWith(heading)) {
+      if (level > 0 && headingText(line).startsWith(heading)) {
         List<String> out = new ArrayList<>();
         for (int j = i + 1; j < lines.size(); j++) {
           int l = level(lines.get(j));
@@ -228,7 +233,11 @@ public final class ConfigurationTable {
         return out;
       }
     }
-    return null;
+    throw new IllegalStateException("no heading " + heading);
+  }
+
+  private static String headingText(String line) {
+    return line.substring(level(line)).strip();
   }
 
   private static int level(String line) {

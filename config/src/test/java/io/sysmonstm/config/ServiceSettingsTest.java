@@ -130,6 +130,9 @@ class ServiceSettingsTest {
             "row `--token`: variable is '`SYSMONSTM_TOKN`', the descriptor says '`SYSMONSTM_TOKEN`'",
             "extra row `--gone`: demo has no such setting");
     assertThat(
+            ConfigurationTable.differences(readme + "\n### Settings, old\n", "Settings", SETTINGS))
+        .containsExactly("2 headings start with 'Settings'; name one of them");
+    assertThat(
             ConfigurationTable.differences(
                 readme.replace("| `--retries` |", "| `--retry` |"), "Settings", SETTINGS))
         .contains("missing row `--retries` (" + ConfigurationTable.row(RETRIES) + ")");
