@@ -3,7 +3,6 @@ package io.sysmonstm.bench;
 import io.sysmonstm.bench.report.BenchReport;
 import io.sysmonstm.config.Durations;
 import io.sysmonstm.config.Launcher;
-import io.sysmonstm.config.Settings;
 import java.nio.file.Files;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,11 +21,9 @@ public final class JobBenchmark {
 
   public static void main(String[] args) throws Exception {
     Launcher.run(
-        "sysmonstm-bench",
-        () -> {
-          Settings s = Settings.parse(args, System.getenv());
-          BenchConfig cfg = BenchConfig.from(s);
-          s.rejectUnknown();
+        args,
+        BenchConfig.SETTINGS,
+        (cfg, s) -> {
           LOG.info("Starting the benchmark with {}", s.describe());
           BenchReport report = run(cfg);
           System.out.println(report.toText());

@@ -127,8 +127,8 @@ class BenchConfigTest {
     assertThatThrownBy(() -> parse("--warmup-drain", "90s"))
         .isInstanceOf(ConfigException.class)
         .hasMessage(
-            "invalid setting --warmup-drain: must be 0 or a whole number of minutes (1m, 2m, …),"
-                + " got 1m30s");
+            "invalid setting --warmup-drain (SYSMONSTM_WARMUP_DRAIN): must be 0 or a whole number"
+                + " of minutes (1m, 2m, …), got 1m30s");
   }
 
   @Test

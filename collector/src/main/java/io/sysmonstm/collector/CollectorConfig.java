@@ -2,6 +2,8 @@ package io.sysmonstm.collector;
 
 import io.sysmonstm.config.ConfigException;
 import io.sysmonstm.config.Durations;
+import io.sysmonstm.config.ServiceSettings;
+import io.sysmonstm.config.Setting;
 import io.sysmonstm.config.Settings;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -15,20 +17,8 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * The collector's configuration, read once from flags and {@code SYSMONSTM_*} variables.
- *
- * <table>
- *   <caption>Settings</caption>
- *   <tr><th>flag</th><th>default</th><th>meaning</th></tr>
- *   <tr><td>--ingress</td><td>localhost:50051</td><td>ingress gRPC address, host:port</td></tr>
- *   <tr><td>--token</td><td>(none)</td><td>bearer token sent as {@code authorization}</td></tr>
- *   <tr><td>--tls</td><td>false</td><td>TLS to ingress (implied by --tls-ca)</td></tr>
- *   <tr><td>--tls-ca</td><td>(system trust)</td><td>PEM file of a private CA</td></tr>
- *   <tr><td>--host-id</td><td>host name</td><td>stable id, ^[A-Za-z0-9._-]{1,253}$</td></tr>
- *   <tr><td>--interval</td><td>5s</td><td>sampling interval, at least 1s</td></tr>
- *   <tr><td>--buffer-batches</td><td>1000</td><td>unacked batches kept; oldest dropped</td></tr>
- *   <tr><td>--backoff-max</td><td>30s</td><td>longest wait between reconnects</td></tr>
- * </table>
+ * The collector's configuration, read once from flags and {@code SYSMONSTM_*} variables; each
+ * setting is described once, in {@link #SETTINGS} ({@code --help}, the README's table).
  *
  * @param ingressHost host of ingress
  * @param ingressPort port of ingress
@@ -63,6 +53,78 @@ public record CollectorConfig(
   private static final Pattern HOST =
       Pattern.compile("^([A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?|\\[[0-9A-Fa-f:.%a-zA-Z]+\\])$");
 
+  public static final Setting<String> INGRESS =
+      Setting.hostPorts("ingress")
+          .defaultValue(DEFAULT_INGRESS)
+          .check(
+              v -> !v.contains(","),
+              shown -> "'" + shown + "' names more than one address; give one host:port")
+          .check(
+              (v, shown) ->
+                  HOST.matcher(host(v)).matches()
+                      ? null
+                      : "'" + host(v) + "' is not a host name or address (expected host:port)")
+          .check(
+              (v, shown) ->
+                  port(v) >= 1 && port(v) <= 65535
+                      ? null
+                      : "port must be between 1 and 65535, got " + port(v))
+          .doc("ingress gRPC address, one `host:port`");
+  public static final Setting<String> TOKEN =
+      Setting.string("token")
+          .secret()
+          .check(
+              t -> !t.isBlank() && t.chars().allMatch(c -> c > 32 && c < 127),
+              shown -> "must be printable ASCII without spaces")
+          .doc("bearer token, sent as `authorization: Bearer …`; never logged");
+  public static final Setting<Boolean> TLS =
+      Setting.bool("tls").defaultValue(false).doc("TLS to ingress, trusting the system's CAs");
+  public static final Setting<Path> TLS_CA =
+      Setting.path("tls-ca")
+          .check(
+              p -> Files.isRegularFile(p) && Files.isReadable(p),
+              shown -> "'" + shown + "' is not a readable file")
+          .doc("PEM file of a private CA; implies `--tls`");
+  public static final Setting<String> HOST_ID_SETTING =
+      Setting.string("host-id")
+          .defaultValue(defaultHostId())
+          .shownDefault("host name, invalid characters as `-`")
+          .matches(
+              HOST_ID,
+              shown ->
+                  "'" + shown + "' must match ^[A-Za-z0-9._-]{1,253}$ (letters, digits, . _ -)")
+          .doc("stable host identity, `^[A-Za-z0-9._-]{1,253}$`");
+  public static final Setting<Duration> INTERVAL =
+      Setting.duration("interval")
+          .defaultValue(DEFAULT_INTERVAL)
+          .atLeast(MIN_INTERVAL)
+          .doc("sampling interval");
+  public static final Setting<Integer> BUFFER_BATCHES =
+      Setting.integer("buffer-batches")
+          .defaultValue(DEFAULT_BUFFER_BATCHES)
+          .between(1, 1_000_000)
+          .doc("unacknowledged batches kept; when full the oldest is dropped and counted");
+  public static final Setting<Duration> BACKOFF_MAX =
+      Setting.duration("backoff-max")
+          .defaultValue(DEFAULT_BACKOFF_MAX)
+          .atLeast(Duration.ofSeconds(1))
+          .doc("longest wait between reconnects");
+
+  /** Every collector setting, in the order of {@code --help} and the README. */
+  public static final ServiceSettings<CollectorConfig> SETTINGS =
+      ServiceSettings.of(
+          "collector",
+          "java -jar sysmonstm-collector-<version>-all.jar",
+          CollectorConfig::from,
+          INGRESS,
+          TOKEN,
+          TLS,
+          TLS_CA,
+          HOST_ID_SETTING,
+          INTERVAL,
+          BUFFER_BATCHES,
+          BACKOFF_MAX);
+
   public CollectorConfig {
     Objects.requireNonNull(ingressHost, "ingressHost");
     Objects.requireNonNull(token, "token");
@@ -70,59 +132,46 @@ public record CollectorConfig(
     Objects.requireNonNull(hostId, "hostId");
     Objects.requireNonNull(interval, "interval");
     Objects.requireNonNull(backoffMax, "backoffMax");
-    if (!HOST.matcher(ingressHost).matches()) {
-      throw invalid(
-          "ingress", "'" + ingressHost + "' is not a host name or address (expected host:port)");
-    }
-    if (ingressPort < 1 || ingressPort > 65535) {
-      throw invalid("ingress", "port must be between 1 and 65535, got " + ingressPort);
-    }
-    if (token.isPresent()
-        && (token.get().isBlank() || !token.get().chars().allMatch(c -> c > 32 && c < 127))) {
-      throw invalid("token", "must be printable ASCII without spaces");
-    }
+    INGRESS.check(ingressHost + ":" + ingressPort);
+    token.ifPresent(TOKEN::check);
     if (tlsCa.isPresent()) {
-      if (!Files.isRegularFile(tlsCa.get()) || !Files.isReadable(tlsCa.get())) {
-        throw invalid("tls-ca", "'" + tlsCa.get() + "' is not a readable file");
-      }
+      TLS_CA.check(tlsCa.get());
       tls = true;
     }
-    if (!HOST_ID.matcher(hostId).matches()) {
-      throw invalid(
-          "host-id",
-          "'" + hostId + "' must match ^[A-Za-z0-9._-]{1,253}$ (letters, digits, . _ -)");
-    }
-    if (interval.compareTo(MIN_INTERVAL) < 0) {
-      throw invalid("interval", "must be at least 1s, got " + Durations.format(interval));
-    }
-    if (bufferBatches < 1) {
-      throw invalid("buffer-batches", "must be at least 1, got " + bufferBatches);
-    }
-    if (backoffMax.compareTo(Duration.ofSeconds(1)) < 0) {
-      throw invalid("backoff-max", "must be at least 1s, got " + Durations.format(backoffMax));
-    }
+    HOST_ID_SETTING.check(hostId);
+    INTERVAL.check(interval);
+    BUFFER_BATCHES.check(bufferBatches);
+    BACKOFF_MAX.check(backoffMax);
   }
 
   /**
    * Reads every collector setting from {@code s}; throws {@link ConfigException} naming a bad one.
    */
   public static CollectorConfig from(Settings s) {
-    String ingress = s.hostPorts("ingress", DEFAULT_INGRESS).trim();
-    if (ingress.contains(",")) {
-      throw invalid("ingress", "'" + ingress + "' names more than one address; give one host:port");
-    }
-    int colon = ingress.lastIndexOf(':');
-    String host = ingress.substring(0, colon).trim();
-    int port = Integer.parseInt(ingress.substring(colon + 1).trim());
-    Optional<String> token = s.secret("token");
-    boolean tls = s.bool("tls", false);
-    Optional<Path> tlsCa = s.optional("tls-ca").map(Path::of);
-    String hostId = s.string("host-id", defaultHostId());
-    Duration interval = s.duration("interval", DEFAULT_INTERVAL, MIN_INTERVAL);
-    int bufferBatches = s.integer("buffer-batches", DEFAULT_BUFFER_BATCHES, 1, 1_000_000);
-    Duration backoffMax = s.duration("backoff-max", DEFAULT_BACKOFF_MAX, Duration.ofSeconds(1));
+    String ingress = INGRESS.get(s);
     return new CollectorConfig(
-        host, port, token, tls, tlsCa, hostId, interval, bufferBatches, backoffMax);
+        host(ingress),
+        port(ingress),
+        TOKEN.optional(s),
+        TLS.get(s),
+        TLS_CA.optional(s),
+        HOST_ID_SETTING.get(s),
+        INTERVAL.get(s),
+        BUFFER_BATCHES.get(s),
+        BACKOFF_MAX.get(s));
+  }
+
+  private static String host(String hostPort) {
+    int colon = hostPort.lastIndexOf(':');
+    return (colon < 0 ? hostPort : hostPort.substring(0, colon)).trim();
+  }
+
+  private static int port(String hostPort) {
+    try {
+      return Integer.parseInt(hostPort.substring(hostPort.lastIndexOf(':') + 1).trim());
+    } catch (NumberFormatException e) {
+      return -1;
+    }
   }
 
   /** Ingress as {@code host:port}. */
@@ -169,11 +218,6 @@ public record CollectorConfig(
     } catch (IOException | RuntimeException e) {
       return "";
     }
-  }
-
-  private static ConfigException invalid(String flag, String why) {
-    return new ConfigException(
-        flag, "invalid setting --" + flag + " (" + Settings.envName(flag) + "): " + why);
   }
 
   /** The token never appears in logs. */

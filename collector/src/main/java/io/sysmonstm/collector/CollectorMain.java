@@ -1,12 +1,14 @@
 package io.sysmonstm.collector;
 
 import io.sysmonstm.config.Launcher;
-import io.sysmonstm.config.Settings;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** {@code java -jar sysmonstm-collector-<version>-all.jar --ingress host:50051 ...} */
+/**
+ * {@code java -jar sysmonstm-collector-<version>-all.jar --ingress host:50051 ...}; {@code --help}
+ * lists the settings.
+ */
 public final class CollectorMain {
   private static final Logger LOG = LoggerFactory.getLogger(CollectorMain.class);
 
@@ -14,11 +16,9 @@ public final class CollectorMain {
 
   public static void main(String[] args) throws Exception {
     Launcher.run(
-        "collector",
-        () -> {
-          Settings s = Settings.parse(args, System.getenv());
-          CollectorConfig cfg = CollectorConfig.from(s);
-          s.rejectUnknown();
+        args,
+        CollectorConfig.SETTINGS,
+        (cfg, s) -> {
           LOG.info("Starting collector {} with {}", Collector.VERSION, s.describe());
           Collector collector = Collector.start(cfg);
           CountDownLatch stopped = new CountDownLatch(1);

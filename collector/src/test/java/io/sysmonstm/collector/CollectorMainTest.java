@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -41,6 +42,21 @@ class CollectorMainTest {
     assertThat(exited).as("nothing hangs").isTrue();
     assertThat(p.exitValue()).isEqualTo(2);
     assertThat(stderr.lines().toList()).singleElement().asString().startsWith(line);
+  }
+
+  @Test
+  void helpPrintsEverySettingAndExitsZero() throws Exception {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto"));
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path")));
+    cmd.addAll(List.of(CollectorMain.class.getName(), "--interval", "0", "--help"));
+    Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    String stdout = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+    assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("nothing hangs").isTrue();
+    assertThat(p.exitValue()).isZero();
+    assertThat(stdout).isEqualTo(CollectorConfig.SETTINGS.help()).contains("--buffer-batches");
   }
 
   private static String nullDevice() {

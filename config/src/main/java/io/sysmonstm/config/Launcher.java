@@ -8,6 +8,12 @@ public final class Launcher {
     void run() throws Exception;
   }
 
+  /** What a service does with its configuration and the settings it was read from. */
+  @FunctionalInterface
+  public interface Service<C> {
+    void run(C config, Settings settings) throws Exception;
+  }
+
   private Launcher() {}
 
   /**
@@ -25,5 +31,25 @@ public final class Launcher {
       System.err.println(service + ": " + e.getMessage());
       System.exit(1);
     }
+  }
+
+  /**
+   * Answers {@code --help} / {@code -h} with the settings' help on stdout (and returns, exit 0);
+   * otherwise reads {@code args} and the environment through {@code settings} and runs {@code
+   * service}, failing as {@link #run(String, Body)} does.
+   */
+  public static <C> void run(String[] args, ServiceSettings<C> settings, Service<C> service)
+      throws Exception {
+    if (ServiceSettings.helpRequested(args)) {
+      System.out.print(settings.help());
+      System.out.flush();
+      return;
+    }
+    run(
+        settings.service(),
+        () -> {
+          Settings s = Settings.parse(args, System.getenv());
+          service.run(settings.load(s), s);
+        });
   }
 }

@@ -2,21 +2,20 @@ package io.sysmonstm.relay;
 
 import io.sysmonstm.config.ConfigException;
 import io.sysmonstm.config.JdbcUrl;
+import io.sysmonstm.config.ServiceSettings;
+import io.sysmonstm.config.Setting;
 import io.sysmonstm.config.Settings;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.SslMode;
 import java.net.URI;
 import java.time.Duration;
-import java.util.Collections;
-import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Everything the dashboard relay reads from flags and environment variables.
+ * Everything the dashboard relay reads from flags and environment variables; each setting is
+ * described once, in {@link #SETTINGS} ({@code --help}, the README's table).
  *
  * @param port HTTP port of the page, the REST API and the WebSocket ({@code --port}, 0 = any free
  *     port)
@@ -60,44 +59,83 @@ public record RelayConfig(
   /** Kafka's rule for topic names. */
   private static final Pattern TOPIC = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
 
-  /** Plain and TLS Redis; the first one is named in error messages. */
-  private static final Set<String> REDIS_SCHEMES =
-      Collections.unmodifiableSet(new LinkedHashSet<>(List.of("redis", "rediss")));
+  public static final Setting<Integer> PORT =
+      Setting.port("port")
+          .defaultValue(DEFAULT_PORT)
+          .doc("HTTP port of the page, API and `/ws` (0 = any free port)");
+  public static final Setting<String> BIND =
+      Setting.string("bind")
+          .defaultValue(DEFAULT_BIND)
+          .check(b -> !b.isBlank(), shown -> "empty address")
+          .doc("address to listen on");
+  public static final Setting<URI> REDIS_URL =
+      Setting.uri("redis-url", "redis", "rediss")
+          .defaultValue(URI.create(DEFAULT_REDIS_URL))
+          .doc("Redis with the live hashes and channels (`rediss://` for TLS)");
+  public static final Setting<String> JDBC_URL =
+      Setting.jdbcUrl("jdbc-url")
+          .defaultValue(DEFAULT_JDBC_URL)
+          .doc("history database (`?sslmode=` is honoured)");
+  public static final Setting<String> JDBC_USER =
+      Setting.string("jdbc-user").defaultValue(DEFAULT_JDBC_USER).doc("database user");
+  public static final Setting<String> JDBC_PASSWORD =
+      Setting.string("jdbc-password")
+          .secret()
+          .defaultValue(DEFAULT_JDBC_PASSWORD)
+          .doc("database password (never logged)");
+  public static final Setting<Boolean> MIGRATE =
+      Setting.bool("migrate")
+          .defaultValue(true)
+          .doc("apply the Flyway migrations at start, so a fresh database works");
+  public static final Setting<Duration> STALE_AFTER =
+      Setting.duration("stale-after")
+          .defaultValue(DEFAULT_STALE_AFTER)
+          .atLeast(Duration.ofSeconds(1))
+          .doc("a host whose newest snapshot is older than this is `stale`");
+  public static final Setting<String> KAFKA_BOOTSTRAP =
+      Setting.hostPorts("kafka-bootstrap")
+          .defaultValue(DEFAULT_KAFKA_BOOTSTRAP)
+          .doc("Kafka the rule changes are published to");
+  public static final Setting<String> RULES_TOPIC =
+      Setting.string("rules-topic")
+          .defaultValue(DEFAULT_RULES_TOPIC)
+          .check(
+              t -> TOPIC.matcher(t).matches() && !t.equals(".") && !t.equals(".."),
+              shown -> "'" + shown + "' is not a Kafka topic name (letters, digits, '.', '_', '-')")
+          .doc("the compacted topic the job reads rules from");
+  public static final Setting<String> ADMIN_TOKEN =
+      Setting.string("admin-token")
+          .secret()
+          .doc("bearer token that rule changes need (secret, never logged)");
+
+  /** Every relay setting, in the order of {@code --help} and the README. */
+  public static final ServiceSettings<RelayConfig> SETTINGS =
+      ServiceSettings.of(
+          "dashboard-relay",
+          "java -jar sysmonstm-dashboard-relay-<version>-all.jar",
+          RelayConfig::from,
+          PORT,
+          BIND,
+          REDIS_URL,
+          JDBC_URL,
+          JDBC_USER,
+          JDBC_PASSWORD,
+          MIGRATE,
+          STALE_AFTER,
+          KAFKA_BOOTSTRAP,
+          RULES_TOPIC,
+          ADMIN_TOKEN);
 
   public RelayConfig {
-    if (port < 0 || port > 65535) {
-      throw new ConfigException("port", "invalid setting --port: must be 0..65535, got " + port);
-    }
-    Objects.requireNonNull(bind, "bind");
-    if (bind.isBlank()) {
-      throw new ConfigException("bind", "invalid setting --bind: empty address");
-    }
-    Objects.requireNonNull(redisUrl, "redisUrl");
-    if (!REDIS_SCHEMES.contains(redisUrl.getScheme()) || redisUrl.getHost() == null) {
-      throw new ConfigException(
-          "redis-url",
-          "invalid setting --redis-url: '" + redisUrl + "' is not a URL like redis://host:port");
-    }
-    Objects.requireNonNull(jdbcUrl, "jdbcUrl");
+    PORT.check(port);
+    BIND.check(bind);
+    REDIS_URL.check(redisUrl);
+    JDBC_URL.check(jdbcUrl);
     Objects.requireNonNull(jdbcUser, "jdbcUser");
     Objects.requireNonNull(jdbcPassword, "jdbcPassword");
-    Objects.requireNonNull(staleAfter, "staleAfter");
-    if (staleAfter.isNegative() || staleAfter.isZero()) {
-      throw new ConfigException("stale-after", "invalid setting --stale-after: must be positive");
-    }
-    Objects.requireNonNull(kafkaBootstrap, "kafkaBootstrap");
-    if (kafkaBootstrap.isBlank()) {
-      throw new ConfigException(
-          "kafka-bootstrap", "invalid setting --kafka-bootstrap: empty, expected host:port");
-    }
-    Objects.requireNonNull(rulesTopic, "rulesTopic");
-    if (!TOPIC.matcher(rulesTopic).matches() || rulesTopic.equals(".") || rulesTopic.equals("..")) {
-      throw new ConfigException(
-          "rules-topic",
-          "invalid setting --rules-topic: '"
-              + rulesTopic
-              + "' is not a Kafka topic name (letters, digits, '.', '_', '-')");
-    }
+    STALE_AFTER.check(staleAfter);
+    KAFKA_BOOTSTRAP.check(kafkaBootstrap);
+    RULES_TOPIC.check(rulesTopic);
     Objects.requireNonNull(adminToken, "adminToken");
     if (adminToken.isPresent() && adminToken.get().isBlank()) {
       adminToken = Optional.empty();
@@ -108,17 +146,17 @@ public record RelayConfig(
   /** Reads every relay flag; validates each one (a {@link ConfigException} names the flag). */
   public static RelayConfig from(Settings s) {
     return new RelayConfig(
-        s.port("port", DEFAULT_PORT),
-        s.string("bind", DEFAULT_BIND),
-        s.uri("redis-url", DEFAULT_REDIS_URL, REDIS_SCHEMES),
-        s.jdbcUrl("jdbc-url", DEFAULT_JDBC_URL),
-        s.string("jdbc-user", DEFAULT_JDBC_USER),
-        s.secret("jdbc-password").orElse(DEFAULT_JDBC_PASSWORD),
-        s.bool("migrate", true),
-        s.duration("stale-after", DEFAULT_STALE_AFTER, Duration.ofSeconds(1)),
-        s.hostPorts("kafka-bootstrap", DEFAULT_KAFKA_BOOTSTRAP),
-        s.string("rules-topic", DEFAULT_RULES_TOPIC),
-        s.secret("admin-token"));
+        PORT.get(s),
+        BIND.get(s),
+        REDIS_URL.get(s),
+        JDBC_URL.get(s),
+        JDBC_USER.get(s),
+        JDBC_PASSWORD.get(s),
+        MIGRATE.get(s),
+        STALE_AFTER.get(s),
+        KAFKA_BOOTSTRAP.get(s),
+        RULES_TOPIC.get(s),
+        ADMIN_TOKEN.optional(s));
   }
 
   /** Secrets masked: a record's default text would print the password and the token. */
@@ -163,15 +201,7 @@ public record RelayConfig(
   }
 
   private static PgConnectOptions pgConnectOptions(String jdbcUrl, String user, String password) {
-    JdbcUrl u =
-        JdbcUrl.parse(jdbcUrl)
-            .orElseThrow(
-                () ->
-                    new ConfigException(
-                        "jdbc-url",
-                        "invalid setting --jdbc-url: '"
-                            + jdbcUrl
-                            + "' is not a URL like jdbc:postgresql://host:5432/database"));
+    JdbcUrl u = JdbcUrl.parse(JDBC_URL.check(jdbcUrl)).orElseThrow();
     PgConnectOptions o =
         new PgConnectOptions()
             .setHost(u.host())
@@ -184,9 +214,8 @@ public record RelayConfig(
       try {
         o.setSslMode(SslMode.of(sslmode));
       } catch (IllegalArgumentException e) {
-        throw new ConfigException(
-            "jdbc-url",
-            "invalid setting --jdbc-url: sslmode '"
+        throw JDBC_URL.invalid(
+            "sslmode '"
                 + sslmode
                 + "' is not one of disable, allow, prefer, require, verify-ca, verify-full");
       }

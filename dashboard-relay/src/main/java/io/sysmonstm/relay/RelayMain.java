@@ -1,11 +1,13 @@
 package io.sysmonstm.relay;
 
 import io.sysmonstm.config.Launcher;
-import io.sysmonstm.config.Settings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** {@code java -jar sysmonstm-dashboard-relay-all.jar [--port 8080] [--redis-url …] …}. */
+/**
+ * {@code java -jar sysmonstm-dashboard-relay-all.jar [--port 8080] [--redis-url …] …}; {@code
+ * --help} lists the settings.
+ */
 public final class RelayMain {
   private static final Logger LOG = LoggerFactory.getLogger(RelayMain.class);
 
@@ -13,11 +15,9 @@ public final class RelayMain {
 
   public static void main(String[] args) throws Exception {
     Launcher.run(
-        "dashboard-relay",
-        () -> {
-          Settings s = Settings.parse(args, System.getenv());
-          RelayConfig cfg = RelayConfig.from(s);
-          s.rejectUnknown();
+        args,
+        RelayConfig.SETTINGS,
+        (cfg, s) -> {
           LOG.info("Starting dashboard-relay with {}", s.describe());
           RelayServer server = RelayServer.start(cfg);
           Runtime.getRuntime().addShutdownHook(new Thread(server::close, "relay-shutdown"));

@@ -36,7 +36,6 @@ import io.sysmonstm.analytics.source.KafkaSnapshotSource;
 import io.sysmonstm.analytics.startup.DependencyCheck;
 import io.sysmonstm.analytics.typeinfo.SharedInstanceTypeInfo;
 import io.sysmonstm.config.Launcher;
-import io.sysmonstm.config.Settings;
 import io.sysmonstm.rules.Rule;
 import io.sysmonstm.rules.RuleCodec;
 import io.sysmonstm.sql.Migrations;
@@ -434,11 +433,9 @@ public final class AnalyticsJob {
 
   public static void main(String[] args) throws Exception {
     Launcher.run(
-        "analytics",
-        () -> {
-          Settings s = Settings.parse(args, System.getenv());
-          JobConfig cfg = JobConfig.from(s);
-          s.rejectUnknown();
+        args,
+        JobConfig.SETTINGS,
+        (cfg, s) -> {
           LOG.info("Starting {} with {}", NAME, s.describe());
           DependencyCheck.all(cfg, STARTUP_CHECK_TIMEOUT);
           if (cfg.migrate()) {

@@ -1,14 +1,14 @@
 package io.sysmonstm.analytics;
 
-import io.sysmonstm.config.ConfigException;
 import io.sysmonstm.config.Durations;
+import io.sysmonstm.config.ServiceSettings;
+import io.sysmonstm.config.Setting;
 import io.sysmonstm.config.Settings;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -16,7 +16,8 @@ import java.util.OptionalInt;
 
 /**
  * Configuration of the job {@code sysmonstm-analytics}, read once from flags and environment
- * variables ({@code --kafka-bootstrap} or {@code SYSMONSTM_KAFKA_BOOTSTRAP}, ...).
+ * variables ({@code --kafka-bootstrap} or {@code SYSMONSTM_KAFKA_BOOTSTRAP}, ...); each setting is
+ * described once, in {@link #SETTINGS} ({@code --help}, the README's table).
  *
  * @param kafkaBootstrap Kafka bootstrap servers, {@code host:port[,host:port]}
  * @param samplesTopic topic of {@code MetricBatch} records
@@ -93,38 +94,183 @@ public record JobConfig(
     }
   }
 
+  public static final Setting<String> KAFKA_BOOTSTRAP =
+      Setting.hostPorts("kafka-bootstrap")
+          .defaultValue("localhost:9092")
+          .doc("Kafka bootstrap servers");
+  public static final Setting<String> SAMPLES_TOPIC =
+      nonBlank("samples-topic")
+          .defaultValue("sysmonstm.samples")
+          .doc("topic of `MetricBatch` records");
+  public static final Setting<String> GROUP_ID =
+      nonBlank("group-id")
+          .defaultValue("sysmonstm-analytics")
+          .doc("consumer group (offsets committed on checkpoints)");
+  public static final Setting<StartingOffsets> STARTING_OFFSETS =
+      Setting.choice("starting-offsets", StartingOffsets.class)
+          .defaultValue(StartingOffsets.COMMITTED)
+          .doc(
+              "`committed` (earliest where none), `earliest`, `latest`; only without a checkpoint");
+  public static final Setting<String> JDBC_URL =
+      Setting.jdbcUrl("jdbc-url")
+          .defaultValue("jdbc:postgresql://localhost:5432/sysmonstm")
+          .doc("PostgreSQL / TimescaleDB");
+  public static final Setting<String> JDBC_USER =
+      nonBlank("jdbc-user").defaultValue("sysmonstm").doc("database user");
+  public static final Setting<String> JDBC_PASSWORD =
+      Setting.string("jdbc-password")
+          .secret()
+          .defaultValue("sysmonstm")
+          .doc("database password (secret, never logged)");
+  public static final Setting<URI> REDIS_URL =
+      Setting.uri("redis-url", "redis", "rediss")
+          .defaultValue(URI.create("redis://localhost:6379"))
+          .doc("Redis for live values (`rediss://` for TLS)");
+  public static final Setting<Duration> CHECKPOINT_INTERVAL =
+      Setting.duration("checkpoint-interval")
+          .defaultValue(Duration.ofSeconds(10))
+          .atLeast(Duration.ofMillis(100))
+          .doc("exactly-once checkpoints");
+  public static final Setting<String> CHECKPOINT_DIR =
+      Setting.of("checkpoint-dir", JobConfig::checkpointUri, d -> d, true)
+          .shownDefault("(none: JobManager memory)")
+          .doc("`file:///…`, `s3://…` (a plain absolute path is a file); retained on cancel");
+  public static final Setting<StateBackend> STATE_BACKEND =
+      Setting.choice("state-backend", StateBackend.class)
+          .defaultValue(StateBackend.ROCKSDB)
+          .doc("`rocksdb` (incremental checkpoints) or `hashmap`");
+  public static final Setting<Duration> OUT_OF_ORDERNESS =
+      Setting.duration("out-of-orderness")
+          .defaultValue(Duration.ofSeconds(5))
+          .atLeast(Duration.ZERO)
+          .doc("watermark delay behind the newest snapshot");
+  public static final Setting<Duration> IDLENESS =
+      Setting.duration("idleness")
+          .defaultValue(Duration.ofSeconds(30))
+          .atLeast(Duration.ofMillis(100))
+          .doc("a quiet partition stops holding the watermark back");
+  public static final Setting<Duration> ALLOWED_LATENESS =
+      Setting.duration("allowed-lateness")
+          .defaultValue(Duration.ofHours(1))
+          .atLeast(Duration.ZERO)
+          .doc("late snapshots still update their minute and hour");
+  public static final Setting<Duration> LIVE_TTL =
+      Setting.duration("live-ttl")
+          .defaultValue(Duration.ofMinutes(5))
+          .atLeast(Duration.ofSeconds(1))
+          .doc(
+              "a host's live keys in Redis expire this long after its last snapshot (renewed every"
+                  + " tenth of it, at most every minute, so up to that much later)");
+  public static final Setting<Duration> DEDUP_TTL =
+      Setting.duration("dedup-ttl")
+          .defaultValue(Duration.ofHours(2))
+          .atLeast(Duration.ofSeconds(1))
+          .doc(
+              "how long the job remembers a collector run's batches after its last new snapshot,"
+                  + " to drop resent ones; longer than `--allowed-lateness` and the longest"
+                  + " back-fill");
+  public static final Setting<Integer> PARALLELISM =
+      Setting.integer("parallelism")
+          .between(1, 32768)
+          .shownDefault("cluster default")
+          .doc("job parallelism");
+  public static final Setting<Boolean> MIGRATE =
+      Setting.bool("migrate")
+          .defaultValue(true)
+          .doc("apply the Flyway migrations before submitting");
+  public static final Setting<Boolean> ALERTS =
+      Setting.bool("alerts").defaultValue(true).doc("evaluate alert rules");
+  public static final Setting<Path> RULES_FILE =
+      Setting.path("rules-file")
+          .check(p -> Files.isReadable(p), shown -> shown + " is not a readable file")
+          .shownDefault("(built-in defaults)")
+          .doc("JSON array of the rules the job starts with");
+  public static final Setting<String> RULES_TOPIC =
+      nonBlank("rules-topic")
+          .defaultValue("sysmonstm.rules")
+          .doc(
+              "compacted topic of rule changes (key rule id, tombstone deletes); create it with"
+                  + " `cleanup.policy=compact`");
+  public static final Setting<String> ALERTS_TOPIC =
+      nonBlank("alerts-topic")
+          .defaultValue("sysmonstm.alerts")
+          .doc("topic of alert transitions (exactly once)");
+  public static final Setting<URI> ALERTMANAGER_URL =
+      Setting.uri("alertmanager-url", "http", "https")
+          .doc("Alertmanager to notify, e.g. `http://alertmanager:9093`");
+  public static final Setting<Duration> ALERT_RETRO_AFTER =
+      Setting.duration("alert-retro-after")
+          .defaultValue(Duration.ofMinutes(2))
+          .atLeast(Duration.ofSeconds(1))
+          .doc("a transition raised by a sample older than this is retro: history only");
+  public static final Setting<Duration> PIPELINE_LAG =
+      Setting.duration("pipeline-lag")
+          .defaultValue(Duration.ofSeconds(30))
+          .atLeast(Duration.ofSeconds(1))
+          .doc(
+              "watermark lag (while samples flow) beyond which the pipeline counts as lagging and"
+                  + " host-down alerts wait");
+
+  /** Every setting of the job, in the order of {@code --help} and the README. */
+  public static final ServiceSettings<JobConfig> SETTINGS =
+      ServiceSettings.of(
+          "analytics",
+          "flink run sysmonstm-flink-jobs-<version>-all.jar",
+          JobConfig::from,
+          KAFKA_BOOTSTRAP,
+          SAMPLES_TOPIC,
+          GROUP_ID,
+          STARTING_OFFSETS,
+          JDBC_URL,
+          JDBC_USER,
+          JDBC_PASSWORD,
+          REDIS_URL,
+          CHECKPOINT_INTERVAL,
+          CHECKPOINT_DIR,
+          STATE_BACKEND,
+          OUT_OF_ORDERNESS,
+          IDLENESS,
+          ALLOWED_LATENESS,
+          LIVE_TTL,
+          DEDUP_TTL,
+          PARALLELISM,
+          MIGRATE,
+          ALERTS,
+          RULES_FILE,
+          RULES_TOPIC,
+          ALERTS_TOPIC,
+          ALERTMANAGER_URL,
+          ALERT_RETRO_AFTER,
+          PIPELINE_LAG);
+
   public JobConfig {
     Objects.requireNonNull(kafkaBootstrap, "kafkaBootstrap");
-    requireNonBlank(samplesTopic, "samples-topic");
-    requireNonBlank(groupId, "group-id");
+    SAMPLES_TOPIC.check(samplesTopic);
+    GROUP_ID.check(groupId);
     Objects.requireNonNull(startingOffsets, "startingOffsets");
     Objects.requireNonNull(jdbcUrl, "jdbcUrl");
-    requireNonBlank(jdbcUser, "jdbc-user");
+    JDBC_USER.check(jdbcUser);
     Objects.requireNonNull(jdbcPassword, "jdbcPassword");
-    Objects.requireNonNull(redisUrl, "redisUrl");
+    REDIS_URL.check(redisUrl);
     Objects.requireNonNull(checkpointDir, "checkpointDir");
     Objects.requireNonNull(stateBackend, "stateBackend");
     Objects.requireNonNull(parallelism, "parallelism");
-    requirePositive(checkpointInterval, "checkpoint-interval");
-    requireNotNegative(outOfOrderness, "out-of-orderness");
-    requirePositive(idleness, "idleness");
-    requireNotNegative(allowedLateness, "allowed-lateness");
-    requirePositive(liveTtl, "live-ttl");
-    if (liveTtl.toSeconds() < 1) {
-      throw new ConfigException("live-ttl", "invalid setting --live-ttl: must be at least 1s");
-    }
-    requirePositive(dedupTtl, "dedup-ttl");
+    parallelism.ifPresent(PARALLELISM::check);
+    CHECKPOINT_INTERVAL.check(checkpointInterval);
+    OUT_OF_ORDERNESS.check(outOfOrderness);
+    IDLENESS.check(idleness);
+    ALLOWED_LATENESS.check(allowedLateness);
+    LIVE_TTL.check(liveTtl);
+    DEDUP_TTL.check(dedupTtl);
     Objects.requireNonNull(rulesFile, "rulesFile");
-    requireNonBlank(rulesTopic, "rules-topic");
-    requireNonBlank(alertsTopic, "alerts-topic");
+    RULES_TOPIC.check(rulesTopic);
+    ALERTS_TOPIC.check(alertsTopic);
     Objects.requireNonNull(alertmanagerUrl, "alertmanagerUrl");
-    requirePositive(alertRetroAfter, "alert-retro-after");
-    requirePositive(pipelineLag, "pipeline-lag");
+    ALERT_RETRO_AFTER.check(alertRetroAfter);
+    PIPELINE_LAG.check(pipelineLag);
     if (dedupTtl.compareTo(allowedLateness) <= 0) {
-      throw new ConfigException(
-          "dedup-ttl",
-          "invalid setting --dedup-ttl: "
-              + Durations.format(dedupTtl)
+      throw DEDUP_TTL.invalid(
+          Durations.format(dedupTtl)
               + " must be longer than --allowed-lateness "
               + Durations.format(allowedLateness)
               + ", or a resent batch could be counted twice");
@@ -134,70 +280,35 @@ public record JobConfig(
   /** Reads every flag of the job from {@code s}; calls nothing else. */
   public static JobConfig from(Settings s) {
     return new JobConfig(
-        s.hostPorts("kafka-bootstrap", "localhost:9092"),
-        s.string("samples-topic", "sysmonstm.samples"),
-        s.string("group-id", "sysmonstm-analytics"),
-        choice(s, "starting-offsets", StartingOffsets.COMMITTED, StartingOffsets.class),
-        s.jdbcUrl("jdbc-url", "jdbc:postgresql://localhost:5432/sysmonstm"),
-        s.string("jdbc-user", "sysmonstm"),
-        s.secret("jdbc-password").orElse("sysmonstm"),
-        s.uri(
-            "redis-url", "redis://localhost:6379", new LinkedHashSet<>(List.of("redis", "rediss"))),
-        s.duration("checkpoint-interval", Duration.ofSeconds(10), Duration.ofMillis(100)),
-        s.optional("checkpoint-dir").map(JobConfig::checkpointUri),
-        choice(s, "state-backend", StateBackend.ROCKSDB, StateBackend.class),
-        s.duration("out-of-orderness", Duration.ofSeconds(5), Duration.ZERO),
-        s.duration("idleness", Duration.ofSeconds(30), Duration.ofMillis(100)),
-        s.duration("allowed-lateness", Duration.ofHours(1), Duration.ZERO),
-        s.duration("live-ttl", Duration.ofMinutes(5), Duration.ofSeconds(1)),
-        s.duration("dedup-ttl", Duration.ofHours(2), Duration.ofSeconds(1)),
-        s.optional("parallelism").stream().mapToInt(JobConfig::parallelism).findFirst(),
-        s.bool("migrate", true),
-        s.bool("alerts", true),
-        s.optional("rules-file").map(f -> rulesFile(f)),
-        s.string("rules-topic", "sysmonstm.rules"),
-        s.string("alerts-topic", "sysmonstm.alerts"),
-        s.optional("alertmanager-url")
-            .map(u -> s.uri("alertmanager-url", u, new LinkedHashSet<>(List.of("http", "https")))),
-        s.duration("alert-retro-after", Duration.ofMinutes(2), Duration.ofSeconds(1)),
-        s.duration("pipeline-lag", Duration.ofSeconds(30), Duration.ofSeconds(1)));
+        KAFKA_BOOTSTRAP.get(s),
+        SAMPLES_TOPIC.get(s),
+        GROUP_ID.get(s),
+        STARTING_OFFSETS.get(s),
+        JDBC_URL.get(s),
+        JDBC_USER.get(s),
+        JDBC_PASSWORD.get(s),
+        REDIS_URL.get(s),
+        CHECKPOINT_INTERVAL.get(s),
+        CHECKPOINT_DIR.optional(s),
+        STATE_BACKEND.get(s),
+        OUT_OF_ORDERNESS.get(s),
+        IDLENESS.get(s),
+        ALLOWED_LATENESS.get(s),
+        LIVE_TTL.get(s),
+        DEDUP_TTL.get(s),
+        PARALLELISM.optional(s).stream().mapToInt(Integer::intValue).findFirst(),
+        MIGRATE.get(s),
+        ALERTS.get(s),
+        RULES_FILE.optional(s),
+        RULES_TOPIC.get(s),
+        ALERTS_TOPIC.get(s),
+        ALERTMANAGER_URL.optional(s),
+        ALERT_RETRO_AFTER.get(s),
+        PIPELINE_LAG.get(s));
   }
 
-  private static Path rulesFile(String f) {
-    Path p = Path.of(f);
-    if (!java.nio.file.Files.isReadable(p)) {
-      throw new ConfigException(
-          "rules-file", "invalid setting --rules-file: " + f + " is not a readable file");
-    }
-    return p;
-  }
-
-  private static <E extends Enum<E>> E choice(Settings s, String name, E def, Class<E> type) {
-    String v = s.string(name, def.name().toLowerCase(Locale.ROOT));
-    try {
-      return Enum.valueOf(type, v.toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      StringBuilder allowed = new StringBuilder();
-      for (E c : type.getEnumConstants()) {
-        allowed.append(allowed.length() == 0 ? "" : ", ").append(c.name().toLowerCase(Locale.ROOT));
-      }
-      throw new ConfigException(
-          name, "invalid setting --" + name + ": '" + v + "' is not one of " + allowed);
-    }
-  }
-
-  private static int parallelism(String v) {
-    try {
-      int p = Integer.parseInt(v);
-      if (p >= 1 && p <= 32768) {
-        return p;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw new ConfigException(
-        "parallelism",
-        "invalid setting --parallelism: must be a whole number between 1 and 32768, got " + v);
+  private static Setting<String> nonBlank(String name) {
+    return Setting.string(name).check(v -> !v.isBlank(), shown -> "must not be empty");
   }
 
   /** A checkpoint directory as a URI; a plain absolute path becomes a {@code file://} URI. */
@@ -212,29 +323,10 @@ public record JobConfig(
       }
       return v;
     } catch (URISyntaxException e) {
-      throw new ConfigException(
-          "checkpoint-dir",
-          "invalid setting --checkpoint-dir: '"
+      throw new IllegalArgumentException(
+          "'"
               + v
               + "' is not a URI like file:///var/lib/sysmonstm/checkpoints or s3://bucket/path");
-    }
-  }
-
-  private static void requireNonBlank(String v, String name) {
-    if (v == null || v.isBlank()) {
-      throw new ConfigException(name, "invalid setting --" + name + ": must not be empty");
-    }
-  }
-
-  private static void requirePositive(Duration d, String name) {
-    if (d == null || d.isNegative() || d.isZero()) {
-      throw new ConfigException(name, "invalid setting --" + name + ": must be positive");
-    }
-  }
-
-  private static void requireNotNegative(Duration d, String name) {
-    if (d == null || d.isNegative()) {
-      throw new ConfigException(name, "invalid setting --" + name + ": must not be negative");
     }
   }
 

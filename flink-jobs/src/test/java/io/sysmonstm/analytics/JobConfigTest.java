@@ -99,7 +99,8 @@ class JobConfigTest {
     assertThatThrownBy(() -> parse(Map.of(), "--dedup-ttl", "1h"))
         .isInstanceOf(ConfigException.class)
         .hasMessage(
-            "invalid setting --dedup-ttl: 1h must be longer than --allowed-lateness 1h, or a"
+            "invalid setting --dedup-ttl (SYSMONSTM_DEDUP_TTL): 1h must be longer than"
+                + " --allowed-lateness 1h, or a"
                 + " resent batch could be counted twice");
     assertThat(parse(Map.of(), "--dedup-ttl", "20m", "--allowed-lateness", "10m").dedupTtl())
         .isEqualTo(Duration.ofMinutes(20));

@@ -1,12 +1,14 @@
 package io.sysmonstm.ingress;
 
 import io.sysmonstm.config.Launcher;
-import io.sysmonstm.config.Settings;
 import org.apache.logging.log4j.LogManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** {@code java -jar sysmonstm-ingress-all.jar [--flag value …]}: runs ingress until stopped. */
+/**
+ * {@code java -jar sysmonstm-ingress-all.jar [--flag value …]}: runs ingress until stopped; {@code
+ * --help} lists the settings.
+ */
 public final class IngressMain {
   private static final Logger LOG = LoggerFactory.getLogger(IngressMain.class);
 
@@ -14,11 +16,9 @@ public final class IngressMain {
 
   public static void main(String[] args) throws Exception {
     Launcher.run(
-        "ingress",
-        () -> {
-          Settings s = Settings.parse(args, System.getenv());
-          IngressConfig cfg = IngressConfig.from(s);
-          s.rejectUnknown();
+        args,
+        IngressConfig.SETTINGS,
+        (cfg, s) -> {
           LOG.info("Starting ingress with {}", s.describe());
           try (IngressServer server = IngressServer.start(cfg)) {
             Runtime.getRuntime()

@@ -1,15 +1,17 @@
 package io.sysmonstm.local;
 
-import io.sysmonstm.config.ConfigException;
+import io.sysmonstm.config.ServiceSettings;
+import io.sysmonstm.config.Setting;
 import io.sysmonstm.config.Settings;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Settings of the one-JVM stack. Every server is embedded unless its URL is given, in which case
- * the stack uses the external one (a real Kafka, PostgreSQL or Redis elsewhere).
+ * the stack uses the external one (a real Kafka, PostgreSQL or Redis elsewhere). Each setting is
+ * described once, in {@link #SETTINGS} ({@code --help}, the README's table).
  *
  * @param relayPort dashboard and REST API
  * @param flinkUiPort Flink web UI / REST of the mini-cluster
@@ -49,35 +51,115 @@ public record LocalConfig(
   /** Database, user, password of the embedded PostgreSQL (docs/design.md, Ports and defaults). */
   public static final String DB = "sysmonstm";
 
+  public static final Setting<Integer> RELAY_PORT =
+      Setting.port("relay-port").defaultValue(8080).doc("dashboard, REST API and `/ws`");
+  public static final Setting<Integer> FLINK_UI_PORT =
+      Setting.port("flink-ui-port")
+          .defaultValue(8081)
+          .doc("Flink web UI and REST API of the mini-cluster");
+  public static final Setting<Integer> INGRESS_PORT =
+      Setting.port("ingress-port").defaultValue(50051).doc("gRPC ingress");
+  public static final Setting<Integer> KAFKA_PORT =
+      Setting.port("kafka-port")
+          .defaultValue(9092)
+          .doc("embedded Kafka broker (ignored with `--kafka-bootstrap`)");
+  public static final Setting<Integer> REDIS_PORT =
+      Setting.port("redis-port")
+          .defaultValue(6379)
+          .doc("embedded Redis (ignored with `--redis-url`)");
+  public static final Setting<Integer> POSTGRES_PORT =
+      Setting.port("postgres-port")
+          .defaultValue(5432)
+          .doc("embedded PostgreSQL (ignored with `--jdbc-url`)");
+  public static final Setting<String> KAFKA_BOOTSTRAP =
+      Setting.hostPorts("kafka-bootstrap")
+          .shownDefault("(embedded)")
+          .doc("use this Kafka instead of the embedded broker");
+  public static final Setting<URI> REDIS_URL =
+      Setting.uri("redis-url", "redis", "rediss")
+          .shownDefault("(embedded)")
+          .doc("use this Redis, e.g. `redis://host:6379`");
+  public static final Setting<String> JDBC_URL =
+      Setting.jdbcUrl("jdbc-url")
+          .shownDefault("(embedded)")
+          .doc("use this PostgreSQL / TimescaleDB, e.g. `jdbc:postgresql://host:5432/sysmonstm`");
+  public static final Setting<String> JDBC_USER =
+      Setting.string("jdbc-user").defaultValue(DB).doc("database user");
+  public static final Setting<String> JDBC_PASSWORD =
+      Setting.string("jdbc-password").secret().defaultValue(DB).doc("database password");
+  public static final Setting<Duration> INTERVAL =
+      Setting.duration("interval")
+          .defaultValue(Duration.ofSeconds(5))
+          .atLeast(Duration.ofSeconds(1))
+          .doc("sampling interval of this machine's collector");
+  public static final Setting<Boolean> COLLECTOR =
+      Setting.bool("collector").defaultValue(true).doc("run a collector for this machine");
+  public static final Setting<Path> DATA_DIR =
+      Setting.path("data-dir")
+          .shownDefault("(temporary)")
+          .doc("keep Kafka, PostgreSQL and checkpoints here across runs");
+  public static final Setting<Integer> PARALLELISM =
+      Setting.integer("parallelism")
+          .defaultValue(2)
+          .between(1, 64)
+          .doc("job parallelism (and task slots of the mini-cluster)");
+  public static final Setting<Duration> CHECKPOINT_INTERVAL =
+      Setting.duration("checkpoint-interval")
+          .defaultValue(Duration.ofSeconds(10))
+          .atLeast(Duration.ofMillis(100))
+          .doc("Flink checkpoint interval");
+
+  /** Every setting of the local stack, in the order of {@code --help} and the README. */
+  public static final ServiceSettings<LocalConfig> SETTINGS =
+      ServiceSettings.of(
+          "sysmonstm-local",
+          "java -jar local/target/sysmonstm-local.jar",
+          LocalConfig::from,
+          RELAY_PORT,
+          FLINK_UI_PORT,
+          INGRESS_PORT,
+          KAFKA_PORT,
+          REDIS_PORT,
+          POSTGRES_PORT,
+          KAFKA_BOOTSTRAP,
+          REDIS_URL,
+          JDBC_URL,
+          JDBC_USER,
+          JDBC_PASSWORD,
+          INTERVAL,
+          COLLECTOR,
+          DATA_DIR,
+          PARALLELISM,
+          CHECKPOINT_INTERVAL);
+
   public LocalConfig {
-    if (parallelism < 1) {
-      throw new ConfigException("parallelism", "parallelism must be at least 1");
-    }
+    RELAY_PORT.check(relayPort);
+    FLINK_UI_PORT.check(flinkUiPort);
+    INGRESS_PORT.check(ingressPort);
+    KAFKA_PORT.check(kafkaPort);
+    REDIS_PORT.check(redisPort);
+    POSTGRES_PORT.check(postgresPort);
+    PARALLELISM.check(parallelism);
   }
 
+  /** Reads every setting of the stack from {@code s}; calls nothing else. */
   public static LocalConfig from(Settings s) {
-    Optional<String> kafka = s.optional("kafka-bootstrap");
-    kafka.ifPresent(v -> s.hostPorts("kafka-bootstrap", v));
-    Optional<String> redis = s.optional("redis-url");
-    redis.ifPresent(v -> s.uri("redis-url", v, Set.of("redis", "rediss")));
-    Optional<String> jdbc = s.optional("jdbc-url");
-    jdbc.ifPresent(v -> s.jdbcUrl("jdbc-url", v));
     return new LocalConfig(
-        s.port("relay-port", 8080),
-        s.port("flink-ui-port", 8081),
-        s.port("ingress-port", 50051),
-        s.port("kafka-port", 9092),
-        s.port("redis-port", 6379),
-        s.port("postgres-port", 5432),
-        kafka,
-        redis,
-        jdbc,
-        s.string("jdbc-user", DB),
-        s.secret("jdbc-password").orElse(DB),
-        s.duration("interval", Duration.ofSeconds(5), Duration.ofSeconds(1)),
-        s.bool("collector", true),
-        s.optional("data-dir").map(Path::of),
-        s.integer("parallelism", 2, 1, 64),
-        s.duration("checkpoint-interval", Duration.ofSeconds(10), Duration.ofMillis(100)));
+        RELAY_PORT.get(s),
+        FLINK_UI_PORT.get(s),
+        INGRESS_PORT.get(s),
+        KAFKA_PORT.get(s),
+        REDIS_PORT.get(s),
+        POSTGRES_PORT.get(s),
+        KAFKA_BOOTSTRAP.optional(s),
+        REDIS_URL.optional(s).map(URI::toString),
+        JDBC_URL.optional(s),
+        JDBC_USER.get(s),
+        JDBC_PASSWORD.get(s),
+        INTERVAL.get(s),
+        COLLECTOR.get(s),
+        DATA_DIR.optional(s),
+        PARALLELISM.get(s),
+        CHECKPOINT_INTERVAL.get(s));
   }
 }

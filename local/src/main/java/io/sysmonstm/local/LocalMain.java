@@ -1,13 +1,15 @@
 package io.sysmonstm.local;
 
 import io.sysmonstm.config.Launcher;
-import io.sysmonstm.config.Settings;
 import java.util.concurrent.CountDownLatch;
 import org.apache.logging.log4j.LogManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** {@code java -jar local/target/sysmonstm-local.jar}: the whole pipeline on this machine. */
+/**
+ * {@code java -jar local/target/sysmonstm-local.jar}: the whole pipeline on this machine; {@code
+ * --help} lists the settings.
+ */
 public final class LocalMain {
   private static final Logger LOG = LoggerFactory.getLogger(LocalMain.class);
 
@@ -15,11 +17,9 @@ public final class LocalMain {
 
   public static void main(String[] args) throws Exception {
     Launcher.run(
-        "sysmonstm-local",
-        () -> {
-          Settings s = Settings.parse(args, System.getenv());
-          LocalConfig cfg = LocalConfig.from(s);
-          s.rejectUnknown();
+        args,
+        LocalConfig.SETTINGS,
+        (cfg, s) -> {
           LOG.info("Starting the local stack with {}", s.describe());
           long started = System.nanoTime();
           LocalStack stack = LocalStack.start(cfg);
