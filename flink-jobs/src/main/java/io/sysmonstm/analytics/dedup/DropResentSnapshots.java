@@ -1,5 +1,6 @@
 package io.sysmonstm.analytics.dedup;
 
+import io.sysmonstm.analytics.LogThrottle;
 import io.sysmonstm.analytics.snapshot.HostSnapshot;
 import java.time.Duration;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -28,13 +29,12 @@ public final class DropResentSnapshots
     extends KeyedProcessFunction<String, HostSnapshot, HostSnapshot> {
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(DropResentSnapshots.class);
-  private static final long WARN_EVERY_MS = 60_000;
 
   private final Duration ttl;
   private transient MapState<String, SeenBatches> runs;
   private transient Counter duplicates;
   private transient Counter forgotten;
-  private transient long lastWarnMs;
+  private transient LogThrottle forgetWarnings;
 
   public DropResentSnapshots(Duration ttl) {
     this.ttl = ttl;
@@ -58,6 +58,7 @@ public final class DropResentSnapshots
     runs = getRuntimeContext().getMapState(descriptor(ttl));
     duplicates = getRuntimeContext().getMetricGroup().counter("duplicateSnapshots");
     forgotten = getRuntimeContext().getMetricGroup().counter("forgottenBatchRanges");
+    forgetWarnings = LogThrottle.everyMinute();
   }
 
   @Override
@@ -75,9 +76,7 @@ public final class DropResentSnapshots
       }
       case NEW_FORGOT_OLDEST -> {
         forgotten.inc();
-        long now = System.currentTimeMillis();
-        if (now - lastWarnMs >= WARN_EVERY_MS) {
-          lastWarnMs = now;
+        if (forgetWarnings.due()) {
           LOG.warn(
               "Host {} run {} has more than {} gaps in its batch sequence; forgetting the oldest"
                   + " seen batches (a resend of those would be counted again), continuing",

@@ -1,5 +1,6 @@
 package io.sysmonstm.analytics.late;
 
+import io.sysmonstm.analytics.LogThrottle;
 import io.sysmonstm.analytics.snapshot.HostSnapshot;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
@@ -16,32 +17,28 @@ import org.slf4j.LoggerFactory;
 public final class LateSnapshots extends ProcessFunction<HostSnapshot, HostSnapshot> {
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(LateSnapshots.class);
-  private static final long WARN_EVERY_MS = 60_000;
 
   private transient Counter late;
-  private transient long lastWarnMs;
-  private transient long sinceWarn;
+  private transient LogThrottle lateWarnings;
 
   @Override
   public void open(OpenContext openContext) {
     late = getRuntimeContext().getMetricGroup().counter("lateSnapshots");
+    lateWarnings = LogThrottle.everyMinute();
   }
 
   @Override
   public void processElement(HostSnapshot s, Context ctx, Collector<HostSnapshot> out) {
     late.inc();
-    sinceWarn++;
-    long now = System.currentTimeMillis();
-    if (now - lastWarnMs >= WARN_EVERY_MS) {
+    lateWarnings.count();
+    if (lateWarnings.due()) {
       LOG.warn(
           "Snapshot of host {} at {} ms arrived beyond the allowed lateness (watermark {} ms); "
               + "{} such snapshot(s) since the last warning, they are not in the rollups",
           s.hostId(),
           s.timestampMs(),
           ctx.timerService().currentWatermark(),
-          sinceWarn);
-      lastWarnMs = now;
-      sinceWarn = 0;
+          lateWarnings.takeCount());
     }
     out.collect(s);
   }

@@ -1,5 +1,6 @@
 package io.sysmonstm.analytics.raw;
 
+import io.sysmonstm.analytics.LogThrottle;
 import io.sysmonstm.analytics.snapshot.HostSnapshot;
 import io.sysmonstm.analytics.snapshot.Sample;
 import io.sysmonstm.analytics.typeinfo.SharedInstanceTypeInfo;
@@ -29,14 +30,14 @@ public final class SnapshotRows extends RichMapFunction<HostSnapshot, SnapshotRo
     implements ResultTypeQueryable<SnapshotRow> {
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(SnapshotRows.class);
-  private static final long WARN_EVERY_MS = 60_000;
 
   private transient Counter repeated;
-  private transient long lastWarnMs;
+  private transient LogThrottle repeatWarnings;
 
   @Override
   public void open(OpenContext openContext) {
     repeated = getRuntimeContext().getMetricGroup().counter("repeatedSeriesSamples");
+    repeatWarnings = LogThrottle.everyMinute();
   }
 
   @Override
@@ -45,9 +46,7 @@ public final class SnapshotRows extends RichMapFunction<HostSnapshot, SnapshotRo
     int dropped = s.samples().length - row.size();
     if (dropped > 0) {
       repeated.inc(dropped);
-      long now = System.currentTimeMillis();
-      if (now - lastWarnMs >= WARN_EVERY_MS) {
-        lastWarnMs = now;
+      if (repeatWarnings.due()) {
         LOG.warn(
             "Snapshot of host {} at {} ms carries {} value(s) for series it already has; keeping"
                 + " the last value of each series in samples (counted in repeatedSeriesSamples),"

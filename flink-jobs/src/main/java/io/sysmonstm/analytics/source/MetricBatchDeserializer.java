@@ -1,6 +1,7 @@
 package io.sysmonstm.analytics.source;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.sysmonstm.analytics.LogThrottle;
 import io.sysmonstm.analytics.snapshot.HostSnapshot;
 import io.sysmonstm.proto.v1.MetricBatch;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
@@ -22,17 +23,16 @@ public final class MetricBatchDeserializer
     implements KafkaRecordDeserializationSchema<HostSnapshot> {
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(MetricBatchDeserializer.class);
-  private static final long WARN_EVERY_MS = 60_000;
 
   private transient Counter malformedRecords;
   private transient Counter invalidSamples;
-  private transient long lastWarnMs;
-  private transient long skippedSinceWarn;
+  private transient LogThrottle skipWarnings;
 
   @Override
   public void open(DeserializationSchema.InitializationContext context) {
     malformedRecords = context.getMetricGroup().counter("malformedRecords");
     invalidSamples = context.getMetricGroup().counter("invalidSamples");
+    skipWarnings = LogThrottle.everyMinute();
   }
 
   @Override
@@ -58,18 +58,15 @@ public final class MetricBatchDeserializer
 
   private void skip(ConsumerRecord<byte[], byte[]> record, String reason) {
     malformedRecords.inc();
-    skippedSinceWarn++;
-    long now = System.currentTimeMillis();
-    if (now - lastWarnMs >= WARN_EVERY_MS) {
+    skipWarnings.count();
+    if (skipWarnings.due()) {
       LOG.warn(
           "Skipping malformed record {}-{}@{} ({}); {} skipped since the last warning, continuing",
           record.topic(),
           record.partition(),
           record.offset(),
           reason,
-          skippedSinceWarn);
-      lastWarnMs = now;
-      skippedSinceWarn = 0;
+          skipWarnings.takeCount());
     }
   }
 
@@ -77,6 +74,7 @@ public final class MetricBatchDeserializer
     if (malformedRecords == null) {
       malformedRecords = new SimpleCounter();
       invalidSamples = new SimpleCounter();
+      skipWarnings = LogThrottle.everyMinute();
     }
   }
 

@@ -1,6 +1,7 @@
 package io.sysmonstm.analytics.sink.alert;
 
 import io.sysmonstm.analytics.DaemonThreads;
+import io.sysmonstm.analytics.LogThrottle;
 import io.sysmonstm.analytics.alert.AlertEvent;
 import java.io.IOException;
 import java.net.URI;
@@ -61,8 +62,6 @@ final class AlertmanagerWriter implements StatefulSinkWriter<AlertEvent, Alertma
   /** At the end of a bounded input, how long to wait for the last events to be accepted. */
   static final long END_OF_INPUT_WAIT_MS = 5_000;
 
-  private static final long WARN_EVERY_MS = 60_000;
-
   private final URI endpoint;
   private final long resendIntervalMs;
   private final Optional<String> generatorUrl;
@@ -82,7 +81,7 @@ final class AlertmanagerWriter implements StatefulSinkWriter<AlertEvent, Alertma
   private long nextResendAtMs;
   private long backoffMs;
   private long retryAtMs;
-  private long lastDropWarnMs;
+  private final LogThrottle dropWarnings = LogThrottle.everyMinute();
   private boolean closed;
 
   AlertmanagerWriter(
@@ -184,9 +183,7 @@ final class AlertmanagerWriter implements StatefulSinkWriter<AlertEvent, Alertma
       pending.removeFirst();
     }
     dropped.inc(over);
-    long now = System.currentTimeMillis();
-    if (now - lastDropWarnMs >= WARN_EVERY_MS) {
-      lastDropWarnMs = now;
+    if (dropWarnings.due()) {
       LOG.warn(
           "{} alert events wait for Alertmanager at {}: dropped the oldest {}; active alerts are"
               + " still re-sent",

@@ -1,5 +1,6 @@
 package io.sysmonstm.analytics.sink.alert;
 
+import io.sysmonstm.analytics.LogThrottle;
 import io.sysmonstm.analytics.alert.AlertEvent;
 import io.sysmonstm.live.AlertFields;
 import io.sysmonstm.live.RedisKeys;
@@ -29,7 +30,6 @@ import redis.clients.jedis.exceptions.JedisException;
  */
 final class RedisAlertWriter implements SinkWriter<AlertEvent> {
   private static final Logger LOG = LoggerFactory.getLogger(RedisAlertWriter.class);
-  private static final long WARN_EVERY_MS = 60_000;
   static final long MAX_BACKOFF_MS = 10_000;
 
   /**
@@ -60,7 +60,7 @@ final class RedisAlertWriter implements SinkWriter<AlertEvent> {
   private boolean timerArmed;
   private long backoffMs;
   private long retryAtMs;
-  private long lastDropWarnMs;
+  private final LogThrottle dropWarnings = LogThrottle.everyMinute();
 
   RedisAlertWriter(
       URI redisUrl,
@@ -84,9 +84,7 @@ final class RedisAlertWriter implements SinkWriter<AlertEvent> {
     if (buffer.size() >= maxBuffered) {
       buffer.removeFirst();
       dropped.inc();
-      long now = System.currentTimeMillis();
-      if (now - lastDropWarnMs >= WARN_EVERY_MS) {
-        lastDropWarnMs = now;
+      if (dropWarnings.due()) {
         LOG.warn(
             "Redis unreachable and {} alert events buffered: dropping the oldest; the active"
                 + " alerts in Redis are refreshed by the next transitions",

@@ -1,6 +1,7 @@
 package io.sysmonstm.analytics.sink.redis;
 
 import io.sysmonstm.analytics.DaemonThreads;
+import io.sysmonstm.analytics.LogThrottle;
 import io.sysmonstm.analytics.snapshot.HostSnapshot;
 import io.sysmonstm.live.RedisKeys;
 import java.net.URI;
@@ -46,7 +47,6 @@ import redis.clients.jedis.params.ZAddParams;
  */
 final class RedisLiveWriter implements SinkWriter<HostSnapshot> {
   private static final Logger LOG = LoggerFactory.getLogger(RedisLiveWriter.class);
-  private static final long WARN_EVERY_MS = 60_000;
 
   /** Batches handed to the writer thread and not yet written: one being written, one waiting. */
   static final int MAX_IN_FLIGHT = 2;
@@ -71,7 +71,7 @@ final class RedisLiveWriter implements SinkWriter<HostSnapshot> {
   private long lastPruneMs;
   private final Counter written;
   private final Counter failed;
-  private long lastWarnMs;
+  private final LogThrottle failureWarnings = LogThrottle.everyMinute();
 
   RedisLiveWriter(
       URI redisUrl,
@@ -188,9 +188,7 @@ final class RedisLiveWriter implements SinkWriter<HostSnapshot> {
       failed.inc(batch.size());
       // whether the renewals reached Redis is unknown: renew on the next write of each host
       renewedAt.clear();
-      long wall = System.currentTimeMillis();
-      if (wall - lastWarnMs >= WARN_EVERY_MS) {
-        lastWarnMs = wall;
+      if (failureWarnings.due()) {
         LOG.warn(
             "Redis write of {} live snapshot(s) failed ({}); dropping them, the next snapshots"
                 + " refresh the live values",
