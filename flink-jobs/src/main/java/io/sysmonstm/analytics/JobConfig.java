@@ -4,6 +4,7 @@ import io.sysmonstm.config.Durations;
 import io.sysmonstm.config.ServiceSettings;
 import io.sysmonstm.config.Setting;
 import io.sysmonstm.config.Settings;
+import io.sysmonstm.live.RedisKeys;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -156,7 +157,7 @@ public record JobConfig(
           .doc("late snapshots still update their minute and hour");
   public static final Setting<Duration> LIVE_TTL =
       Setting.duration("live-ttl")
-          .defaultValue(Duration.ofMinutes(5))
+          .defaultValue(RedisKeys.DEFAULT_LIVE_TTL)
           .atLeast(Duration.ofSeconds(1))
           .doc(
               "a host's live keys in Redis expire this long after its last snapshot (renewed every"
