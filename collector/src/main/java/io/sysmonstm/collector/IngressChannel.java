@@ -5,8 +5,7 @@ import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.TlsChannelCredentials;
-import io.sysmonstm.config.ConfigException;
-import io.sysmonstm.config.Settings;
+import io.sysmonstm.config.Setting;
 import java.io.IOException;
 
 /** Opens the channel to ingress that the configuration describes (plain text or TLS). */
@@ -21,13 +20,8 @@ final class IngressChannel {
         try {
           tls.trustManager(cfg.tlsCa().get().toFile());
         } catch (IOException | RuntimeException e) {
-          throw new ConfigException(
-              "tls-ca",
-              "invalid setting --tls-ca ("
-                  + Settings.envName("tls-ca")
-                  + "): '"
-                  + cfg.tlsCa().get()
-                  + "' is not a PEM file of CA certificates");
+          throw CollectorConfig.TLS_CA.invalid(
+              "'" + cfg.tlsCa().get() + "' is not a PEM file of CA certificates");
         }
       }
       credentials = tls.build();
@@ -42,15 +36,9 @@ final class IngressChannel {
           .build();
     } catch (RuntimeException e) {
       // gRPC reports credentials it cannot use (a CA file that is not PEM) only here
-      String flag = cfg.tlsCa().isPresent() ? "tls-ca" : "ingress";
-      throw new ConfigException(
-          flag,
-          "invalid setting --"
-              + flag
-              + " ("
-              + Settings.envName(flag)
-              + "): cannot set up a channel to "
-              + cfg.ingress());
+      Setting<?> setting =
+          cfg.tlsCa().isPresent() ? CollectorConfig.TLS_CA : CollectorConfig.INGRESS;
+      throw setting.invalid("cannot set up a channel to " + cfg.ingress());
     }
   }
 }

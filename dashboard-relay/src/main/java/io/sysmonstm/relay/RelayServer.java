@@ -1,6 +1,5 @@
 package io.sysmonstm.relay;
 
-import io.sysmonstm.config.Settings;
 import io.sysmonstm.config.StartupException;
 import io.sysmonstm.live.RedisKeys;
 import io.sysmonstm.relay.alerts.AlertsApi;
@@ -131,7 +130,7 @@ public final class RelayServer implements AutoCloseable {
         LOG.warn(
             "No admin token: anyone who reaches the relay can change alert rules; set {} to"
                 + " require one",
-            flag("admin-token"));
+            RelayConfig.ADMIN_TOKEN.label());
       }
       RelayMetrics metrics = new RelayMetrics();
       LiveFeed live = new LiveFeed(metrics, MAX_WEBSOCKET_CLIENTS);
@@ -183,7 +182,7 @@ public final class RelayServer implements AutoCloseable {
               + " ("
               + DependencyStatus.describe(e)
               + "); check "
-              + flag("kafka-bootstrap"),
+              + RelayConfig.KAFKA_BOOTSTRAP.label(),
           e);
     }
   }
@@ -262,7 +261,7 @@ public final class RelayServer implements AutoCloseable {
               + " ("
               + reason(ping)
               + "); check "
-              + flag("redis-url"),
+              + RelayConfig.REDIS_URL.label(),
           ping.cause());
     }
     if (!select.succeeded()) {
@@ -270,8 +269,8 @@ public final class RelayServer implements AutoCloseable {
           select.cause() instanceof PgException p
                   && p.getSqlState() != null
                   && p.getSqlState().startsWith("28")
-              ? flag("jdbc-user") + " and " + flag("jdbc-password")
-              : flag("jdbc-url");
+              ? RelayConfig.JDBC_USER.label() + " and " + RelayConfig.JDBC_PASSWORD.label()
+              : RelayConfig.JDBC_URL.label();
       throw new StartupException(
           "cannot reach PostgreSQL at "
               + cfg.jdbcUrlForLog()
@@ -294,7 +293,7 @@ public final class RelayServer implements AutoCloseable {
               + " failed ("
               + DependencyStatus.describe(e)
               + "); check "
-              + flag("jdbc-url")
+              + RelayConfig.JDBC_URL.label()
               + " or start with --migrate false",
           e);
     }
@@ -303,14 +302,21 @@ public final class RelayServer implements AutoCloseable {
   private static StartupException listenFailure(RelayConfig cfg, Throwable e) {
     if (isAddressInUse(e)) {
       return new StartupException(
-          "port " + cfg.port() + " is in use (set " + flagEnv("port") + " to move it)", e);
+          "port "
+              + cfg.port()
+              + " is in use (set "
+              + RelayConfig.PORT.flag()
+              + " / "
+              + RelayConfig.PORT.env()
+              + " to move it)",
+          e);
     }
     if (e instanceof TimeoutException) {
       return new StartupException(
           "the relay did not start listening within "
               + (DEPENDENCY_WAIT_MS + 2_000) / 1000
               + " s; check "
-              + flag("redis-url"),
+              + RelayConfig.REDIS_URL.label(),
           e);
     }
     if (isRedisFailure(e)) {
@@ -320,7 +326,7 @@ public final class RelayServer implements AutoCloseable {
               + " ("
               + DependencyStatus.describe(e)
               + "); check "
-              + flag("redis-url"),
+              + RelayConfig.REDIS_URL.label(),
           e);
     }
     return new StartupException(
@@ -331,9 +337,9 @@ public final class RelayServer implements AutoCloseable {
             + " ("
             + DependencyStatus.describe(e)
             + "); check "
-            + flag("bind")
+            + RelayConfig.BIND.label()
             + " and "
-            + flag("port"),
+            + RelayConfig.PORT.label(),
         e);
   }
 
@@ -360,14 +366,6 @@ public final class RelayServer implements AutoCloseable {
     return f.cause() == null
         ? "no answer within " + DEPENDENCY_WAIT_MS / 1000 + " s"
         : DependencyStatus.describe(f.cause());
-  }
-
-  private static String flag(String name) {
-    return "--" + name + " (" + Settings.envName(name) + ")";
-  }
-
-  private static String flagEnv(String name) {
-    return "--" + name + " / " + Settings.envName(name);
   }
 
   private static <T> T await(Future<T> f, long timeoutMs)

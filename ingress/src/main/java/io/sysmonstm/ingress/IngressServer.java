@@ -9,7 +9,6 @@ import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.sysmonstm.config.ConfigException;
-import io.sysmonstm.config.Settings;
 import io.sysmonstm.config.StartupException;
 import io.sysmonstm.ingress.auth.BearerTokenInterceptor;
 import io.sysmonstm.ingress.kafka.SampleTopic;
@@ -161,10 +160,14 @@ public final class IngressServer implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       throw new ConfigException(
           "tls-cert",
-          "invalid setting --tls-cert / --tls-key ("
-              + Settings.envName("tls-cert")
+          "invalid setting "
+              + IngressConfig.TLS_CERT.flag()
               + " / "
-              + Settings.envName("tls-key")
+              + IngressConfig.TLS_KEY.flag()
+              + " ("
+              + IngressConfig.TLS_CERT.env()
+              + " / "
+              + IngressConfig.TLS_KEY.env()
               + "): cannot use "
               + cert
               + " and "

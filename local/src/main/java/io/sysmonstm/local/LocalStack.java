@@ -5,6 +5,7 @@ import io.sysmonstm.analytics.JobConfig;
 import io.sysmonstm.analytics.minicluster.OnMiniCluster;
 import io.sysmonstm.collector.Collector;
 import io.sysmonstm.collector.CollectorConfig;
+import io.sysmonstm.config.Setting;
 import io.sysmonstm.config.Settings;
 import io.sysmonstm.config.StartupException;
 import io.sysmonstm.embedded.EmbeddedKafka;
@@ -82,18 +83,18 @@ public final class LocalStack implements AutoCloseable {
 
   /** One line per port that is taken, naming the setting that moves it. */
   private void checkPorts() {
-    Map<String, Integer> wanted = new java.util.LinkedHashMap<>();
-    wanted.put("relay-port", cfg.relayPort());
-    wanted.put("flink-ui-port", cfg.flinkUiPort());
-    wanted.put("ingress-port", cfg.ingressPort());
+    Map<Setting<Integer>, Integer> wanted = new java.util.LinkedHashMap<>();
+    wanted.put(LocalConfig.RELAY_PORT, cfg.relayPort());
+    wanted.put(LocalConfig.FLINK_UI_PORT, cfg.flinkUiPort());
+    wanted.put(LocalConfig.INGRESS_PORT, cfg.ingressPort());
     if (cfg.kafkaBootstrap().isEmpty()) {
-      wanted.put("kafka-port", cfg.kafkaPort());
+      wanted.put(LocalConfig.KAFKA_PORT, cfg.kafkaPort());
     }
     if (cfg.redisUrl().isEmpty()) {
-      wanted.put("redis-port", cfg.redisPort());
+      wanted.put(LocalConfig.REDIS_PORT, cfg.redisPort());
     }
     if (cfg.jdbcUrl().isEmpty()) {
-      wanted.put("postgres-port", cfg.postgresPort());
+      wanted.put(LocalConfig.POSTGRES_PORT, cfg.postgresPort());
     }
     List<String> taken = new ArrayList<>();
     wanted.forEach(
@@ -102,10 +103,10 @@ public final class LocalStack implements AutoCloseable {
             taken.add(
                 "port "
                     + port
-                    + " is in use (set --"
-                    + setting
+                    + " is in use (set "
+                    + setting.flag()
                     + " / "
-                    + Settings.envName(setting)
+                    + setting.env()
                     + " to move it)");
           }
         });
