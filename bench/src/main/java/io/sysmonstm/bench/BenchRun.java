@@ -2,7 +2,6 @@ package io.sysmonstm.bench;
 
 import io.sysmonstm.analytics.AnalyticsJob;
 import io.sysmonstm.analytics.JobConfig;
-import io.sysmonstm.analytics.sink.alert.RedisAlertSink;
 import io.sysmonstm.bench.alert.AlertSubscriber;
 import io.sysmonstm.bench.alert.BenchRules;
 import io.sysmonstm.bench.fleet.BreachPlan;
@@ -15,6 +14,7 @@ import io.sysmonstm.bench.report.RunStatistics;
 import io.sysmonstm.bench.report.Verdict;
 import io.sysmonstm.config.Durations;
 import io.sysmonstm.config.Settings;
+import io.sysmonstm.live.RedisKeys;
 import io.sysmonstm.rules.Rule;
 import io.sysmonstm.rules.RuleCodec;
 import io.sysmonstm.sql.Migrations;
@@ -128,7 +128,7 @@ final class BenchRun {
           // before the job: no event can slip past
           subscriber =
               AlertSubscriber.start(
-                  URI.create(servers.redisUrl()), RedisAlertSink.CHANNEL, Duration.ofSeconds(10));
+                  URI.create(servers.redisUrl()), RedisKeys.ALERTS_CHANNEL, Duration.ofSeconds(10));
         }
         JobID jobId = flink.submit(jobCfg);
         LOG.info("Job {} running; Flink web UI at {}", AnalyticsJob.NAME, flink.restBase());

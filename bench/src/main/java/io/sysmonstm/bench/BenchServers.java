@@ -1,11 +1,11 @@
 package io.sysmonstm.bench;
 
-import io.sysmonstm.analytics.sink.redis.LiveValues;
 import io.sysmonstm.bench.probe.ResourceMeter;
 import io.sysmonstm.embedded.EmbeddedKafka;
 import io.sysmonstm.embedded.EmbeddedPostgresServer;
 import io.sysmonstm.embedded.EmbeddedRedis;
 import io.sysmonstm.embedded.Ports;
+import io.sysmonstm.live.RedisKeys;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -81,7 +81,7 @@ final class BenchServers implements AutoCloseable {
 
   /**
    * Memory for an embedded Redis: the recent values of the measured and the warm-up fleet (at most
-   * {@link LiveValues#RECENT_WINDOW_MS} of each host) at {@value #BYTES_PER_VALUE} bytes a value
+   * {@link RedisKeys#RECENT_WINDOW_MS} of each host) at {@value #BYTES_PER_VALUE} bytes a value
    * (measured: 34), plus room for the hosts' hashes and the rest. A deployment is sized for its
    * fleet; with less, Redis evicts hosts' keys, spending its time on that and losing live values
    * (the local stack's cap, {@link EmbeddedRedis#DEFAULT_MAX_MEMORY_MB} MB, holds about 1,200 hosts
@@ -90,7 +90,7 @@ final class BenchServers implements AutoCloseable {
   static long redisMemoryMb(BenchConfig cfg) {
     long values = 0;
     for (Duration span : List.of(cfg.duration(), cfg.warmupDrain())) {
-      long kept = Math.min(span.toMillis(), LiveValues.RECENT_WINDOW_MS);
+      long kept = Math.min(span.toMillis(), RedisKeys.RECENT_WINDOW_MS);
       values += (long) cfg.hosts() * cfg.series() * (kept / cfg.interval().toMillis() + 1);
     }
     return Math.max(

@@ -13,8 +13,9 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 
 /**
  * Alert events to Redis, as the live contract lays them out ({@link io.sysmonstm.live}): the hash
- * {@value #ACTIVE} of the firing alerts (field fingerprint, value the event's JSON) that the relay
- * lists, and the channel {@value #CHANNEL} it forwards to {@code /ws}.
+ * {@value RedisKeys#ALERTS_ACTIVE} of the firing alerts (field fingerprint, value the event's JSON)
+ * that the relay lists, and the channel {@value RedisKeys#ALERTS_CHANNEL} it forwards to {@code
+ * /ws}.
  *
  * <ul>
  *   <li>firing, not retro: {@code HSET} the alert;
@@ -33,18 +34,6 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 public final class RedisAlertSink
     implements Sink<AlertEvent>, SupportsPreWriteTopology<AlertEvent> {
   private static final long serialVersionUID = 1L;
-
-  /**
-   * Hash of the firing alerts ({@link RedisKeys#ALERTS_ACTIVE}): field fingerprint, value {@link
-   * AlertEvent#toJson()}.
-   */
-  public static final String ACTIVE = RedisKeys.ALERTS_ACTIVE;
-
-  /**
-   * Channel of every alert event ({@link RedisKeys#ALERTS_CHANNEL}), as {@link
-   * AlertEvent#toJson()}.
-   */
-  public static final String CHANNEL = RedisKeys.ALERTS_CHANNEL;
 
   /** Latency bound of a buffered event when the stream is quiet. */
   public static final Duration DEFAULT_FLUSH_INTERVAL = Duration.ofMillis(100);

@@ -20,18 +20,6 @@ import java.util.Map;
  * compile-time constants, folded into this class's constants: nothing is looked up per snapshot.
  */
 public final class LiveValues {
-  /** Channel of live host messages ({@link RedisKeys#LIVE_CHANNEL}). */
-  public static final String CHANNEL = RedisKeys.LIVE_CHANNEL;
-
-  /** Sorted set of host ids scored by last seen, epoch ms ({@link RedisKeys#HOSTS}). */
-  public static final String HOSTS = RedisKeys.HOSTS;
-
-  /**
-   * How far back a host's recent-values stream reaches ({@link RedisKeys#RECENT_WINDOW_MS}): the
-   * dashboard's 5-minute charts and sparklines read it instead of the database.
-   */
-  public static final long RECENT_WINDOW_MS = RedisKeys.RECENT_WINDOW_MS;
-
   /** The hash's fact fields ({@link HostFields#FACTS}), in the order of {@code factValues}. */
   private static final String[] FACT_FIELDS = {
     HostFields.HOST_ID,
@@ -100,7 +88,7 @@ public final class LiveValues {
   /**
    * Key of a host's recent-values stream ({@link RedisKeys#recentKey}): one entry per snapshot,
    * entry id = the snapshot's event time in ms ({@link RedisKeys#recentEntryId}), fields = {@link
-   * #recentFields}, trimmed to {@link #RECENT_WINDOW_MS} behind the newest entry.
+   * #recentFields}, trimmed to {@link RedisKeys#RECENT_WINDOW_MS} behind the newest entry.
    */
   public static String recentKey(String hostId) {
     return RedisKeys.recentKey(hostId);
@@ -119,7 +107,7 @@ public final class LiveValues {
     return of(s).hashFields();
   }
 
-  /** The JSON message published on {@link #CHANNEL} for a snapshot. */
+  /** The JSON message published on {@link RedisKeys#LIVE_CHANNEL} for a snapshot. */
   public static String message(HostSnapshot s) {
     return of(s).message();
   }

@@ -12,6 +12,7 @@ import io.sysmonstm.analytics.testing.TestFlink;
 import io.sysmonstm.embedded.EmbeddedRedis;
 import io.sysmonstm.embedded.Ports;
 import io.sysmonstm.embedded.RedisExtension;
+import io.sysmonstm.live.RedisKeys;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -49,7 +50,7 @@ class AlertSinkRedisIT {
           new Thread(
               () -> {
                 try (Jedis jedis = new Jedis("localhost", port)) {
-                  jedis.subscribe(this, RedisAlertSink.CHANNEL);
+                  jedis.subscribe(this, RedisKeys.ALERTS_CHANNEL);
                 }
               },
               "alerts-subscriber");
@@ -114,7 +115,7 @@ class AlertSinkRedisIT {
           .name("alerts-redis");
       env.execute("alerts-to-redis");
 
-      assertThat(jedis.hgetAll(RedisAlertSink.ACTIVE))
+      assertThat(jedis.hgetAll(RedisKeys.ALERTS_ACTIVE))
           .isEqualTo(
               Map.of(
                   "fp-stays", stays.toJson(),
@@ -167,7 +168,7 @@ class AlertSinkRedisIT {
                   time.advance(RedisAlertWriter.MAX_BACKOFF_MS / 10);
                   return metrics.sent() >= 4;
                 });
-        assertThat(jedis.hgetAll(RedisAlertSink.ACTIVE))
+        assertThat(jedis.hgetAll(RedisKeys.ALERTS_ACTIVE))
             .isEqualTo(
                 Map.of(
                     "fp-4", events.get(3).toJson(),

@@ -12,6 +12,7 @@ import io.sysmonstm.analytics.snapshot.HostFacts;
 import io.sysmonstm.analytics.snapshot.HostSnapshot;
 import io.sysmonstm.analytics.snapshot.Sample;
 import io.sysmonstm.embedded.EmbeddedRedis;
+import io.sysmonstm.live.RedisKeys;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -116,14 +117,14 @@ class RedisLiveWriterIT {
       task.start();
       // batches 1 and 2 are in flight, the task waits to hand on batch 3
       await().atMost(Duration.ofSeconds(30)).until(() -> task.getState() == Thread.State.WAITING);
-      shown.set(Objects.toString(jedis.zrange(LiveValues.HOSTS, 0, -1)));
+      shown.set(Objects.toString(jedis.zrange(RedisKeys.HOSTS, 0, -1)));
     } finally {
       jedis.sendCommand(Protocol.Command.CLIENT, "UNPAUSE");
     }
     task.join(30_000);
     assertThat(task.isAlive()).as("the flush returned once Redis wrote").isFalse();
     assertThat(shown.get()).as("nothing was written while Redis held writes").isEqualTo("[]");
-    assertThat(jedis.zrange(LiveValues.HOSTS, 0, -1))
+    assertThat(jedis.zrange(RedisKeys.HOSTS, 0, -1))
         .as("the flush waited until all three batches were written")
         .containsExactlyInAnyOrder("web-0", "web-1", "web-2", "web-3", "web-4", "web-5");
   }
