@@ -3,6 +3,7 @@ package io.sysmonstm.local;
 import io.sysmonstm.config.ServiceSettings;
 import io.sysmonstm.config.Setting;
 import io.sysmonstm.config.Settings;
+import io.sysmonstm.relay.RelayConfig;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,6 +30,8 @@ import java.util.Optional;
  * @param dataDir where embedded servers keep data across runs; empty for temporary directories
  * @param parallelism Flink job parallelism (and task slots)
  * @param checkpointInterval Flink checkpoint interval
+ * @param staleAfter the relay's {@code --stale-after}: a host whose newest snapshot is older is
+ *     {@code stale}
  */
 public record LocalConfig(
     int relayPort,
@@ -46,7 +49,8 @@ public record LocalConfig(
     boolean collector,
     Optional<Path> dataDir,
     int parallelism,
-    Duration checkpointInterval) {
+    Duration checkpointInterval,
+    Duration staleAfter) {
 
   /** Database, user, password of the embedded PostgreSQL (docs/design.md, Ports and defaults). */
   public static final String DB = "sysmonstm";
@@ -109,6 +113,9 @@ public record LocalConfig(
           .atLeast(Duration.ofMillis(100))
           .doc("Flink checkpoint interval");
 
+  /** The relay's own setting: the stack passes it on. */
+  public static final Setting<Duration> STALE_AFTER = RelayConfig.STALE_AFTER;
+
   /** Every setting of the local stack, in the order of {@code --help} and the README. */
   public static final ServiceSettings<LocalConfig> SETTINGS =
       ServiceSettings.of(
@@ -130,7 +137,8 @@ public record LocalConfig(
           COLLECTOR,
           DATA_DIR,
           PARALLELISM,
-          CHECKPOINT_INTERVAL);
+          CHECKPOINT_INTERVAL,
+          STALE_AFTER);
 
   public LocalConfig {
     RELAY_PORT.check(relayPort);
@@ -140,6 +148,7 @@ public record LocalConfig(
     REDIS_PORT.check(redisPort);
     POSTGRES_PORT.check(postgresPort);
     PARALLELISM.check(parallelism);
+    STALE_AFTER.check(staleAfter);
   }
 
   /** Reads every setting of the stack from {@code s}; calls nothing else. */
@@ -160,6 +169,7 @@ public record LocalConfig(
         COLLECTOR.get(s),
         DATA_DIR.optional(s),
         PARALLELISM.get(s),
-        CHECKPOINT_INTERVAL.get(s));
+        CHECKPOINT_INTERVAL.get(s),
+        STALE_AFTER.get(s));
   }
 }

@@ -5,6 +5,7 @@ import io.sysmonstm.analytics.JobConfig;
 import io.sysmonstm.analytics.minicluster.OnMiniCluster;
 import io.sysmonstm.collector.Collector;
 import io.sysmonstm.collector.CollectorConfig;
+import io.sysmonstm.config.Durations;
 import io.sysmonstm.config.Setting;
 import io.sysmonstm.config.Settings;
 import io.sysmonstm.config.StartupException;
@@ -238,7 +239,12 @@ public final class LocalStack implements AutoCloseable {
             RelayConfig.from(
                 Settings.parse(
                     connectedTo(
-                        "--port", String.valueOf(cfg.relayPort()), "--rules-topic", RULES_TOPIC),
+                        "--port",
+                        String.valueOf(cfg.relayPort()),
+                        "--rules-topic",
+                        RULES_TOPIC,
+                        "--stale-after",
+                        Durations.format(cfg.staleAfter())),
                     Map.of())));
     running.push(relay);
     if (cfg.collector()) {

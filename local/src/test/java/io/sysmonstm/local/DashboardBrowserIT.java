@@ -61,6 +61,12 @@ import redis.clients.jedis.JedisPooled;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DashboardBrowserIT {
+  /**
+   * The relay's --stale-after for this stack: not its default (30 s), so the page is seen to age
+   * cards by what /api/config says, and longer than the collector's interval by far.
+   */
+  private static final Duration STALE_AFTER = Duration.ofSeconds(90);
+
   private static final Logger LOG = LoggerFactory.getLogger(DashboardBrowserIT.class);
 
   static final Path CHROMIUM = Path.of("/usr/bin/chromium");
@@ -82,7 +88,7 @@ class DashboardBrowserIT {
       LOG.warn("No {}: skipping the dashboard browser test (apt-get install chromium)", CHROMIUM);
       return;
     }
-    stack = LocalStack.start(TestStacks.onFreePorts(true));
+    stack = LocalStack.start(TestStacks.onFreePorts(true, STALE_AFTER));
     String devTools = launchBrowser();
     page = Cdp.connect(pageTarget(devTools));
     page.call("Page.navigate", params("url", "http://localhost:" + stack.relayPort() + "/"));
@@ -287,7 +293,8 @@ class DashboardBrowserIT {
             http("GET", "http://localhost:" + stack.relayPort() + "/api/config", null).body());
     long staleAfter = config.path("stale_after_ms").asLong();
     long downAfter = config.path("down_after_ms").asLong();
-    assertThat(staleAfter).as("stale_after_ms of /api/config").isPositive();
+    // not the relay's default (30 s): a page with its own copy of 30 s calls "aging-up" stale
+    assertThat(staleAfter).as("stale_after_ms of /api/config").isEqualTo(STALE_AFTER.toMillis());
     assertThat(downAfter).as("down_after_ms of /api/config").isGreaterThan(staleAfter);
     // Only the page's own ageing may judge these hosts: they are pushed over the WebSocket and the
     // host list never answers (it would drop them, as they have no live hash).

@@ -12,6 +12,11 @@ final class TestStacks {
    * every 2 s; with this machine's collector or without it.
    */
   static LocalConfig onFreePorts(boolean collector) {
+    return onFreePorts(collector, LocalConfig.STALE_AFTER.defaultValue().orElseThrow());
+  }
+
+  /** As {@link #onFreePorts(boolean)}, the relay calling hosts stale after {@code staleAfter}. */
+  static LocalConfig onFreePorts(boolean collector, Duration staleAfter) {
     return new LocalConfig(
         0,
         0,
@@ -28,6 +33,7 @@ final class TestStacks {
         collector,
         Optional.empty(),
         2,
-        Duration.ofSeconds(2));
+        Duration.ofSeconds(2),
+        staleAfter);
   }
 }
