@@ -34,7 +34,10 @@ class RollupPropertiesTest {
   static final long LATENESS = 3_600_000;
   static final long OUT_OF_ORDERNESS = 5_000;
 
-  /** Longest delay of a (re)sent batch after its newest snapshot: inside the lateness. */
+  /**
+   * The oldest a batch's oldest snapshot may be when the batch arrives: inside the lateness, with
+   * room for the minute the snapshot's window ends in.
+   */
   static final long MAX_DELAY = 50 * 60_000;
 
   static final String[] METRICS = {
@@ -98,20 +101,23 @@ class RollupPropertiesTest {
 
   /**
    * What reaches the job: every batch once, some twice (a collector resending after a lost ack),
-   * each after a random delay of up to {@link #MAX_DELAY} past its newest snapshot, in the order of
-   * arrival; a batch's snapshots stay together (one Kafka record).
+   * each after its newest snapshot, when its oldest snapshot is at most {@link #MAX_DELAY} old, in
+   * the order of arrival; a batch's snapshots stay together (one Kafka record). The delay counts
+   * from the oldest snapshot because a batch spans up to 20 minutes: 50 minutes after its newest
+   * snapshot, its oldest can be beyond the lateness, and then it is late by right.
    */
   static List<HostSnapshot> delivery(List<List<HostSnapshot>> batches, Random random) {
     record Arrival(long at, double tiebreak, List<HostSnapshot> batch) {}
     List<Arrival> arrivals = new ArrayList<>();
     for (List<HostSnapshot> b : batches) {
       long newest = b.get(b.size() - 1).timestampMs();
+      long maxDelay = MAX_DELAY - (newest - b.get(0).timestampMs());
       int copies = random.nextInt(5) == 0 ? 2 : 1;
       for (int c = 0; c < copies; c++) {
         long delay =
             random.nextInt(3) == 0
-                ? (long) (random.nextDouble() * MAX_DELAY)
-                : random.nextInt(10_000);
+                ? (long) (random.nextDouble() * maxDelay)
+                : Math.min(random.nextInt(10_000), maxDelay);
         arrivals.add(new Arrival(newest + delay, random.nextDouble(), b));
       }
     }
