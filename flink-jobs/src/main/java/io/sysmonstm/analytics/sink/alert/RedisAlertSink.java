@@ -14,7 +14,8 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 /**
  * Alert events to Redis, as the live contract lays them out ({@link io.sysmonstm.live}): the hash
  * {@value RedisKeys#ALERTS_ACTIVE} of the firing alerts (field fingerprint, value the event's JSON)
- * that the relay lists, and the channel {@value RedisKeys#ALERTS_CHANNEL} it forwards to {@code
+ * for Redis clients that want the active set (the relay lists active alerts from table {@code
+ * alerts}), and the channel {@value RedisKeys#ALERTS_CHANNEL} that the relay forwards to {@code
  * /ws}.
  *
  * <ul>
